@@ -1,0 +1,12 @@
+export { loadConfig, policyFor, ConfigError, type LoadedConfig, type LoadConfigOptions } from './load.ts';
+export {
+  defineConfig,
+  type GatewayConfig,
+  type GatewayConfigInput,
+  type UpstreamPolicyConfig,
+  type RetryConfig,
+  type BreakerConfig,
+  type BulkheadConfig,
+  type PoolConfig,
+  type RouteConfig,
+} from './schema.ts';

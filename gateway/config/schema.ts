@@ -1,0 +1,171 @@
+import { z } from 'zod';
+
+/**
+ * The gateway's configuration: one schema, defaults beside each field, unknown keys
+ * rejected. Sources are merged by `load.ts` (defaults < config file < env < overrides)
+ * and the result is validated once and deep-frozen: nothing parses options on the hot path.
+ */
+
+const durationMs = z.number().int().min(0);
+const positiveInt = z.number().int().min(1);
+
+/** Retry policy for one upstream. Only idempotent calls are ever retried. */
+export const retrySchema = z.strictObject({
+  /** Total attempts including the first; 1 disables retries. Default 3. */
+  attempts: positiveInt.max(10).default(3),
+  /** Base of the exponential backoff (full jitter). Default 25 ms. */
+  baseDelayMs: durationMs.default(25),
+  /** Cap of one backoff sleep. Default 1000 ms. */
+  maxDelayMs: durationMs.default(1000),
+  /** Upstream statuses that count as retryable. Default 502, 503, 504. */
+  retryOnStatus: z.array(z.number().int().min(100).max(599)).default([502, 503, 504]),
+  /**
+   * Retry budget: retries in the rolling window may add at most this fraction on top of
+   * first attempts (plus `budgetMinRetries`), so an outage cannot multiply load. Default 0.2.
+   */
+  budgetRatio: z.number().min(0).max(10).default(0.2),
+  /** Retries always allowed per window regardless of ratio, so low traffic still retries. Default 10. */
+  budgetMinRetries: z.number().int().min(0).default(10),
+  /** Length of the budget's rolling window. Default 10000 ms. */
+  budgetWindowMs: positiveInt.default(10_000),
+});
+
+export const healthCheckSchema = z.strictObject({
+  /** Actively probe `path` on an interval and drive the breaker / target ejection. Default off. */
+  enabled: z.boolean().default(false),
+  path: z.string().startsWith('/').default('/health'),
+  intervalMs: positiveInt.default(5_000),
+  timeoutMs: positiveInt.default(1_000),
+});
+
+/** Circuit breaker for one upstream (per target for multi-target routes). */
+export const breakerSchema = z.strictObject({
+  enabled: z.boolean().default(true),
+  /** Rolling window over which the failure rate is measured. Default 10000 ms. */
+  windowMs: positiveInt.default(10_000),
+  /** Buckets the window is divided into (resolution of the roll). Default 10. */
+  buckets: positiveInt.max(100).default(10),
+  /** Failure rate (0..1) at or above which the breaker opens. Default 0.5. */
+  failureRateThreshold: z.number().gt(0).max(1).default(0.5),
+  /** Calls needed in the window before the rate is trusted. Default 10. */
+  minimumRequests: positiveInt.default(10),
+  /**
+   * Consecutive failures that open the breaker whatever the rate: passive outlier
+   * ejection of a bad target (Envoy's consecutive_5xx). Default 5.
+   */
+  consecutiveFailures: positiveInt.default(5),
+  /** How long the breaker stays open before half-open probes. Default 5000 ms. */
+  openMs: positiveInt.default(5_000),
+  /** Probes let through while half-open; that many successes close it. Default 1. */
+  halfOpenProbes: positiveInt.default(1),
+  healthCheck: healthCheckSchema.prefault({}),
+});
+
+/** Concurrency limit (bulkhead) for one upstream. */
+export const bulkheadSchema = z.strictObject({
+  /** Calls in flight at once. Default 256. */
+  maxConcurrent: positiveInt.default(256),
+  /** Calls allowed to wait for a slot; beyond it calls fail fast. Default 256. */
+  maxQueue: z.number().int().min(0).default(256),
+});
+
+/** The undici Pool for one upstream origin. */
+export const poolSchema = z.strictObject({
+  /** Max sockets per origin. Default 128. */
+  connections: positiveInt.default(128),
+  /** Idle keep-alive before a socket is closed. Default 4000 ms. */
+  keepAliveTimeoutMs: positiveInt.default(4_000),
+  /** Time to establish a TCP connection. Default 2000 ms. */
+  connectTimeoutMs: positiveInt.default(2_000),
+});
+
+/** Every policy an upstream call goes through. Per-upstream entries override these key by key. */
+export const upstreamPolicySchema = z.strictObject({
+  /** Timeout of one attempt, headers and body included. Default 10000 ms. */
+  timeoutMs: positiveInt.default(10_000),
+  retry: retrySchema.prefault({}),
+  breaker: breakerSchema.prefault({}),
+  bulkhead: bulkheadSchema.prefault({}),
+  pool: poolSchema.prefault({}),
+});
+
+export const routeTargetSchema = z.strictObject({
+  url: z.url({ protocol: /^https?$/ }),
+  weight: positiveInt.max(1000).default(1),
+});
+
+/** A REST passthrough route, Kong-style: `/api/v1/<prefix>/...` → targets. */
+export const routeSchema = z.strictObject({
+  name: z.string().regex(/^[a-z][a-z0-9-]*$/, 'lower-case letters, digits and dashes'),
+  /** Path prefix under `/api/v1`, e.g. `/notifications`. */
+  prefix: z.string().regex(/^\/[A-Za-z0-9._~-]+(\/[A-Za-z0-9._~-]+)*$/, 'a path like /name'),
+  targets: z.array(routeTargetSchema).min(1),
+  /** Remove the prefix before forwarding (Kong `strip_path`). Default true. */
+  stripPath: z.boolean().default(true),
+  /** Path on the upstream the (stripped) request path is appended to. Default "". */
+  upstreamBasePath: z.string().regex(/^(\/[A-Za-z0-9._~-]+)*$/).default(''),
+  methods: z
+    .array(z.enum(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']))
+    .min(1)
+    .default(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']),
+  /** Per-route overrides of the upstream policies (same keys as `upstreamDefaults`). */
+  policy: z.record(z.string(), z.unknown()).default({}),
+});
+
+export const configSchema = z.strictObject({
+  server: z
+    .strictObject({
+      /** Interface to bind. Default 127.0.0.1 (containers set 0.0.0.0). */
+      host: z.string().min(1).default('127.0.0.1'),
+      /** Port to listen on; 0 picks a free one. Default 4000. */
+      port: z.number().int().min(0).max(65_535).default(4000),
+      /** Largest request body accepted on GraphQL doors. Default 1 MiB. */
+      bodyLimitBytes: positiveInt.default(1024 * 1024),
+      /** Largest request body streamed through the REST passthrough. Default 50 MiB. */
+      passthroughBodyLimitBytes: positiveInt.default(50 * 1024 * 1024),
+      /** Deadline of one inbound request; upstream calls never outlive it. Default 30000 ms. */
+      requestTimeoutMs: positiveInt.default(30_000),
+      /** On SIGTERM, how long in-flight requests may take to finish. Default 10000 ms. */
+      drainTimeoutMs: positiveInt.default(10_000),
+      /** Serve GET /graphql for queries (never mutations). Default true. */
+      allowGetQueries: z.boolean().default(true),
+    })
+    .prefault({}),
+  supergraph: z
+    .strictObject({
+      /** Composed supergraph SDL the gateway serves. Default schema/supergraph.graphql. */
+      path: z.string().min(1).default('schema/supergraph.graphql'),
+    })
+    .prefault({}),
+  /** Per-subgraph routing URL overrides (otherwise the supergraph's join__graph url). */
+  subgraphs: z.record(z.string(), z.strictObject({ url: z.url({ protocol: /^https?$/ }) })).default({}),
+  upstreamDefaults: upstreamPolicySchema.prefault({}),
+  /** Per-upstream overrides, by subgraph or route name; validated against `upstreamDefaults`. */
+  upstreams: z.record(z.string(), z.record(z.string(), z.unknown())).default({}),
+  routes: z.array(routeSchema).default([]),
+  redis: z
+    .strictObject({
+      /** When set, rate-limit state lives in Redis; otherwise in memory. */
+      url: z.string().regex(/^rediss?:\/\//, 'a redis:// or rediss:// URL').optional(),
+    })
+    .prefault({}),
+  log: z
+    .strictObject({
+      level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    })
+    .prefault({}),
+});
+
+export type GatewayConfigInput = z.input<typeof configSchema>;
+export type GatewayConfig = z.output<typeof configSchema>;
+export type UpstreamPolicyConfig = z.output<typeof upstreamPolicySchema>;
+export type RetryConfig = z.output<typeof retrySchema>;
+export type BreakerConfig = z.output<typeof breakerSchema>;
+export type BulkheadConfig = z.output<typeof bulkheadSchema>;
+export type PoolConfig = z.output<typeof poolSchema>;
+export type RouteConfig = z.output<typeof routeSchema>;
+
+/** Typed helper for config files: `export default defineConfig({ ... })`. */
+export function defineConfig(config: GatewayConfigInput): GatewayConfigInput {
+  return config;
+}

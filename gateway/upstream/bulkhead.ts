@@ -1,0 +1,64 @@
+import { UpstreamOverloadedError } from '../errors/gateway-error.ts';
+import type { BulkheadConfig } from '../config/index.ts';
+import { inboundAbortError } from './timeout.ts';
+import type { Policy, UpstreamRequest } from './types.ts';
+
+interface Waiter {
+  resolve: () => void;
+  reject: (error: unknown) => void;
+}
+
+/**
+ * At most `maxConcurrent` calls in flight to one upstream and `maxQueue` waiting; the next
+ * is rejected at once. A slot is held until the response body is finished, since that is
+ * when the upstream is done with us.
+ */
+export function bulkheadPolicy(upstream: string, config: BulkheadConfig): Policy {
+  let active = 0;
+  const queue: Waiter[] = [];
+
+  const release = (): void => {
+    const waiter = queue.shift();
+    if (waiter) waiter.resolve();
+    else active--;
+  };
+
+  const acquire = (req: UpstreamRequest): Promise<void> => {
+    const signal = req.ctx.signal;
+    if (signal.aborted) return Promise.reject(inboundAbortError(upstream, req.ctx));
+    if (active < config.maxConcurrent) {
+      active++;
+      return Promise.resolve();
+    }
+    if (queue.length >= config.maxQueue) return Promise.reject(new UpstreamOverloadedError(upstream));
+    return new Promise<void>((resolve, reject) => {
+      const waiter: Waiter = {
+        resolve: () => {
+          signal.removeEventListener('abort', onAbort);
+          resolve();
+        },
+        reject,
+      };
+      const onAbort = (): void => {
+        const i = queue.indexOf(waiter);
+        if (i >= 0) queue.splice(i, 1);
+        reject(inboundAbortError(upstream, req.ctx));
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+      queue.push(waiter);
+    });
+  };
+
+  return (next) => async (req) => {
+    await acquire(req);
+    let res;
+    try {
+      res = await next(req);
+    } catch (error) {
+      release();
+      throw error;
+    }
+    res.body.once('close', release);
+    return res;
+  };
+}

@@ -1,0 +1,65 @@
+import { CircuitOpenError, isGatewayError } from '../errors/gateway-error.ts';
+import type { BreakerConfig } from '../config/index.ts';
+import { BreakerStateMachine, type Outcome } from './breaker-state.ts';
+import type { Policy, UpstreamEvents, UpstreamTarget } from './types.ts';
+
+/**
+ * Per-target breakers of one upstream. A subgraph has one target, so one breaker; a REST
+ * route with several targets gets one per target, which is what passive outlier ejection
+ * is: the balancer skips targets whose breaker is open.
+ */
+export class BreakerGroup {
+  readonly #byOrigin = new Map<string, BreakerStateMachine>();
+
+  constructor(
+    readonly upstream: string,
+    targets: readonly UpstreamTarget[],
+    config: BreakerConfig,
+    events: UpstreamEvents,
+  ) {
+    // Bounded by configuration: one entry per configured target, created up front.
+    for (const t of targets) {
+      this.#byOrigin.set(
+        t.origin,
+        new BreakerStateMachine(config, (from, to, reason) =>
+          events.onBreakerStateChange?.({ upstream, origin: t.origin, from, to, reason }),
+        ),
+      );
+    }
+  }
+
+  for(target: UpstreamTarget): BreakerStateMachine {
+    const b = this.#byOrigin.get(target.origin);
+    if (!b) throw new Error(`no breaker for ${this.upstream} target ${target.origin}`);
+    return b;
+  }
+
+  admits = (target: UpstreamTarget): boolean => this.for(target).admits();
+
+  entries(): IterableIterator<[string, BreakerStateMachine]> {
+    return this.#byOrigin.entries();
+  }
+}
+
+export function circuitBreakerPolicy(group: BreakerGroup): Policy {
+  return (next) => async (req) => {
+    const target = req.target;
+    if (!target) throw new Error('circuit breaker needs the balancer above it');
+    const breaker = group.for(target);
+    const wasProbe = breaker.state !== 'closed';
+    if (!breaker.tryAcquire()) throw new CircuitOpenError(group.upstream, breaker.retryAfterSeconds());
+    try {
+      const res = await next(req);
+      breaker.record(res.statusCode >= 500 ? 'failure' : 'success', wasProbe);
+      return res;
+    } catch (error) {
+      breaker.record(outcomeOf(error), wasProbe);
+      throw error;
+    }
+  };
+}
+
+/** A client that went away says nothing about the upstream's health. */
+function outcomeOf(error: unknown): Outcome {
+  return isGatewayError(error) && error.code === 'CLIENT_CLOSED_REQUEST' ? 'ignored' : 'failure';
+}

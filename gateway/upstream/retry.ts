@@ -1,0 +1,59 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Readable } from 'node:stream';
+import { isGatewayError } from '../errors/gateway-error.ts';
+import type { RetryConfig } from '../config/index.ts';
+import { RetryBudget } from './retry-budget.ts';
+import type { Policy, UpstreamEvents, UpstreamRequest } from './types.ts';
+
+/** Errors that mean "the request may not have been processed": safe to try again. */
+const RETRYABLE_CODES = new Set(['UPSTREAM_UNAVAILABLE', 'UPSTREAM_TIMEOUT']);
+
+/**
+ * Retries idempotent calls on connection errors, timeouts and the configured statuses,
+ * with exponential backoff and full jitter, within `attempts` and the upstream's retry
+ * budget, and never past the inbound deadline. Streamed bodies cannot be replayed, so
+ * such calls are never retried.
+ */
+export function retryPolicy(upstream: string, config: RetryConfig, events: UpstreamEvents): Policy | null {
+  if (config.attempts <= 1) return null;
+  const budget = new RetryBudget(config.budgetRatio, config.budgetMinRetries, config.budgetWindowMs);
+  const retryOn = new Set(config.retryOnStatus);
+
+  return (next) => async (req) => {
+    budget.recordCall();
+    const replayable = req.idempotent && !(req.body instanceof Readable);
+    for (let attempt = 1; ; attempt++) {
+      const last = !replayable || attempt >= config.attempts;
+      let reason: string;
+      try {
+        const res = await next({ ...req, attempt });
+        if (last || !retryOn.has(res.statusCode)) return res;
+        reason = `status ${res.statusCode}`;
+        if (!canRetry(req, budget, config, attempt)) return res;
+        await res.body.dump().catch(() => undefined);
+      } catch (error) {
+        const code = isGatewayError(error) ? error.code : undefined;
+        if (last || !code || !RETRYABLE_CODES.has(code) || !canRetry(req, budget, config, attempt)) throw error;
+        reason = code;
+      }
+      events.onRetry?.({ upstream, attempt: attempt + 1, reason });
+      await sleep(backoff(config, attempt), undefined, { signal: req.ctx.signal }).catch(() => undefined);
+    }
+  };
+}
+
+function canRetry(req: UpstreamRequest, budget: RetryBudget, config: RetryConfig, attempt: number): boolean {
+  if (req.ctx.signal.aborted) return false;
+  // A retry that could not even start before the deadline only adds load.
+  if (Date.now() + backoffCap(config, attempt) >= req.ctx.deadline) return false;
+  return budget.tryRetry();
+}
+
+function backoffCap(config: RetryConfig, attempt: number): number {
+  return Math.min(config.maxDelayMs, config.baseDelayMs * 2 ** (attempt - 1));
+}
+
+/** Full jitter (AWS architecture blog): uniform in [0, min(cap, base·2^n)]. */
+function backoff(config: RetryConfig, attempt: number): number {
+  return Math.random() * backoffCap(config, attempt);
+}

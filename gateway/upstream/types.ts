@@ -1,0 +1,91 @@
+import type { Readable } from 'node:stream';
+import type { Dispatcher } from 'undici';
+import type { RequestContext } from '../context/request-context.ts';
+import type { UpstreamPolicyConfig } from '../config/index.ts';
+
+/** What an upstream is: a subgraph (GraphQL over POST) or a REST service behind /api/v1. */
+export type UpstreamKind = 'subgraph' | 'rest';
+
+export interface UpstreamTarget {
+  /** `http://host:port`, the key of the undici Pool. */
+  readonly origin: string;
+  /** Path prefix on the target, e.g. `/graphql` or `/v2`. */
+  readonly basePath: string;
+  readonly weight: number;
+}
+
+export interface UpstreamDefinition {
+  readonly name: string;
+  readonly kind: UpstreamKind;
+  readonly targets: readonly UpstreamTarget[];
+  readonly policy: UpstreamPolicyConfig;
+}
+
+export type HttpMethod = Dispatcher.HttpMethod;
+export type RequestBody = string | Buffer | Readable | null;
+
+/** One call to one upstream, as every door hands it to the pipeline. */
+export interface UpstreamRequest {
+  readonly upstream: string;
+  readonly method: HttpMethod;
+  /** Path and query, relative to the target's basePath. */
+  readonly path: string;
+  readonly headers: Readonly<Record<string, string | string[]>>;
+  readonly body: RequestBody;
+  /**
+   * Decided by the door, not by HTTP method: a GraphQL query is idempotent even over POST,
+   * a mutation never is. Only idempotent calls are retried.
+   */
+  readonly idempotent: boolean;
+  readonly ctx: RequestContext;
+  /** GraphQL operation name, when there is one (telemetry). */
+  readonly operationName?: string;
+  /** Set by the balancer; the transport sends here. */
+  readonly target?: UpstreamTarget;
+  /** Set by the timeout policy: the attempt's signal (client disconnect, deadline, timeout). */
+  readonly signal?: AbortSignal;
+  /** 1 for the first attempt; set by the retry policy. */
+  readonly attempt?: number;
+}
+
+export interface UpstreamResponse {
+  readonly statusCode: number;
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+  /** undici's body: a Readable with `.text()`, `.json()`, `.dump()`. Must be consumed or dumped. */
+  readonly body: Dispatcher.ResponseData['body'];
+  readonly target: UpstreamTarget;
+}
+
+export type UpstreamCall = (req: UpstreamRequest) => Promise<UpstreamResponse>;
+
+/** A policy wraps the next call. Returning `null` from a factory leaves the policy out. */
+export type Policy = (next: UpstreamCall) => UpstreamCall;
+
+/** Observers the pipeline reports to (metrics, traces, logs); wired by telemetry. */
+export interface UpstreamEvents {
+  onCall?(event: UpstreamCallEvent): void;
+  onBreakerStateChange?(event: BreakerStateChange): void;
+  onRetry?(event: { upstream: string; attempt: number; reason: string }): void;
+  onEjection?(event: { upstream: string; origin: string; ejected: boolean }): void;
+}
+
+export interface UpstreamCallEvent {
+  readonly upstream: string;
+  readonly kind: UpstreamKind;
+  readonly method: string;
+  readonly statusCode: number | undefined;
+  /** Stable error code when the call failed (`UPSTREAM_TIMEOUT`, `CIRCUIT_OPEN`, …). */
+  readonly errorCode: string | undefined;
+  readonly durationMs: number;
+  readonly ctx: RequestContext;
+}
+
+export type BreakerState = 'closed' | 'open' | 'half-open';
+
+export interface BreakerStateChange {
+  readonly upstream: string;
+  readonly origin: string;
+  readonly from: BreakerState;
+  readonly to: BreakerState;
+  readonly reason: string;
+}
