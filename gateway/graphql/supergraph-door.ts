@@ -1,0 +1,52 @@
+import { ApolloGateway } from '@apollo/gateway';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginUsageReportingDisabled } from '@apollo/server/plugin/disabled';
+import type { LoadedConfig } from '../config/index.ts';
+import type { Logger } from '../telemetry/logger.ts';
+import { targetFromUrl, type UpstreamRegistry } from '../upstream/registry.ts';
+import type { GraphQLContext } from './context.ts';
+import { formatGraphQLError } from './format-error.ts';
+import { PipelineDataSource } from './subgraph-data-source.ts';
+import { SupergraphFile } from './supergraph-file.ts';
+
+export interface SupergraphDoor {
+  readonly apollo: ApolloServer<GraphQLContext>;
+  readonly supergraph: SupergraphFile;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * `POST /graphql`: Apollo Server running @apollo/gateway over the composed supergraph.
+ * Each subgraph's fetches go through that subgraph's upstream pipeline; a routing URL in
+ * config (`subgraphs.<name>.url`) overrides the one in the supergraph.
+ */
+export function createSupergraphDoor(config: LoadedConfig, upstreams: UpstreamRegistry, log: Logger): SupergraphDoor {
+  const supergraph = new SupergraphFile(config.supergraph.path);
+  const gateway = new ApolloGateway({
+    supergraphSdl: supergraph,
+    logger: log,
+    buildService: ({ name, url }) => {
+      const routingUrl = config.subgraphs[name]?.url ?? url;
+      if (!routingUrl) throw new Error(`subgraph "${name}" has no routing URL: set subgraphs.${name}.url`);
+      const pipeline = upstreams.pipeline(name, 'subgraph', [targetFromUrl(routingUrl)]);
+      return new PipelineDataSource(name, pipeline.call);
+    },
+  });
+  const apollo = new ApolloServer<GraphQLContext>({
+    gateway,
+    logger: log,
+    formatError: formatGraphQLError,
+    includeStacktraceInErrorResponses: false,
+    introspection: process.env.NODE_ENV !== 'production',
+    status400ForVariableCoercionErrors: true,
+    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginUsageReportingDisabled()],
+  });
+  return {
+    apollo,
+    supergraph,
+    start: () => apollo.start(),
+    stop: () => apollo.stop(),
+  };
+}

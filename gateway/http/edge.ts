@@ -1,0 +1,68 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createRequestContext, type Door, type RequestContext } from '../context/request-context.ts';
+import { toGatewayError } from '../errors/gateway-error.ts';
+import type { Logger } from '../telemetry/logger.ts';
+import type { Lifecycle } from './lifecycle.ts';
+import { sendError } from './respond.ts';
+
+export type DoorHandler = (req: IncomingMessage, res: ServerResponse, ctx: RequestContext) => Promise<void>;
+
+/** Runs before a door, once per request (authenticate, rate limit, …); may throw to refuse. */
+export type InboundPolicy = (req: IncomingMessage, res: ServerResponse, ctx: RequestContext) => Promise<void> | void;
+
+export interface EdgeRoute {
+  readonly door: Door;
+  readonly clientName?: string;
+  readonly handler: DoorHandler;
+  /** Inbound policies for this route, in order. */
+  readonly inbound: readonly InboundPolicy[];
+}
+
+/**
+ * The edge: creates the request context once, runs the inbound policies, calls the door,
+ * turns whatever was thrown into the door's error format, and writes the access log line.
+ */
+export function createEdge(options: { log: Logger; lifecycle: Lifecycle; requestTimeoutMs: number }) {
+  return async function handle(req: IncomingMessage, res: ServerResponse, route: EdgeRoute): Promise<void> {
+    const { ctx, dispose } = createRequestContext(req, res, {
+      door: route.door,
+      clientName: route.clientName,
+      requestTimeoutMs: options.requestTimeoutMs,
+      log: options.log,
+    });
+    res.setHeader('x-request-id', ctx.requestId);
+    let errorCode: string | undefined;
+    try {
+      // While draining, finish this request but tell keep-alive clients to reconnect elsewhere.
+      if (options.lifecycle.draining) res.setHeader('connection', 'close');
+      for (const policy of route.inbound) await policy(req, res, ctx);
+      await route.handler(req, res, ctx);
+    } catch (error) {
+      const err = toGatewayError(error);
+      errorCode = err.code;
+      if (err.status >= 500 && err.code === 'INTERNAL_SERVER_ERROR') ctx.log.error({ err: err.cause ?? err }, 'request failed');
+      if (!ctx.signal.aborted || err.code !== 'CLIENT_CLOSED_REQUEST') sendError(res, err, route.door, ctx.requestId, req.url);
+      // A refused body may still be arriving; don't keep a socket half-read.
+      if (!req.complete) res.once('finish', () => req.destroy());
+    } finally {
+      dispose();
+      const accessLog = (): void => {
+        ctx.log.info(
+          {
+            door: route.door,
+            client: ctx.clientName,
+            method: req.method,
+            path: req.url?.split('?')[0],
+            status: res.statusCode,
+            code: errorCode,
+            principal: ctx.principal.kind === 'user' ? ctx.principal.subject : ctx.principal.kind === 'consumer' ? ctx.principal.consumer : undefined,
+            durationMs: Date.now() - ctx.startedAt,
+          },
+          'request',
+        );
+      };
+      if (res.closed) accessLog();
+      else res.once('close', accessLog);
+    }
+  };
+}

@@ -1,0 +1,47 @@
+import { BadRequestError } from '../errors/gateway-error.ts';
+
+const UNRESERVED_ESCAPE = /%(2[dDeE]|3[0-9]|[46][1-9a-fA-F]|[57][0-9aA]|5[fF]|7[eE])/g;
+const FORBIDDEN_ESCAPES = /%(2f|5c|00)/i;
+
+/**
+ * Normalises a request path before routing, so what we route on is what the upstream
+ * will see (RFC 3986 §6.2.2): percent-encoded unreserved characters are decoded, dot
+ * segments are removed, repeated slashes merged. Anything that could be read as a path
+ * differently by a later decoder is refused instead of guessed at: encoded slashes,
+ * backslashes, NUL, and dot segments hidden under more than one layer of encoding.
+ */
+export function normalizePath(rawPath: string): string {
+  if (rawPath.includes('\\') || FORBIDDEN_ESCAPES.test(rawPath)) {
+    throw new BadRequestError('Path contains an encoded slash, backslash or NUL');
+  }
+  const decoded = rawPath.replace(UNRESERVED_ESCAPE, (escape) => String.fromCharCode(parseInt(escape.slice(1), 16)));
+  const segments = decoded.split('/');
+  for (const segment of segments) {
+    if (hidesDotSegment(segment)) throw new BadRequestError('Path contains an encoded dot segment');
+  }
+  const out: string[] = [];
+  for (const segment of segments) {
+    if (segment === '' || segment === '.') continue;
+    if (segment === '..') out.pop();
+    else out.push(segment);
+  }
+  const trailing = decoded.endsWith('/') && out.length > 0 ? '/' : '';
+  return `/${out.join('/')}${trailing}`;
+}
+
+/** True when decoding the segment again (double encoding and deeper) yields `.` or `..`. */
+function hidesDotSegment(segment: string): boolean {
+  let current = segment;
+  for (let i = 0; i < 3 && current.includes('%'); i++) {
+    let next: string;
+    try {
+      next = decodeURIComponent(current);
+    } catch {
+      return false;
+    }
+    if (next === '.' || next === '..' || next.includes('/') || next.includes('\\')) return true;
+    if (next === current) return false;
+    current = next;
+  }
+  return false;
+}

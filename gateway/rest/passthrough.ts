@@ -1,0 +1,64 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Transform, pipeline as pipeStreams, type TransformCallback } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { LoadedConfig } from '../config/index.ts';
+import type { RequestContext } from '../context/request-context.ts';
+import { PayloadTooLargeError } from '../errors/gateway-error.ts';
+import { targetFromUrl, type UpstreamRegistry } from '../upstream/registry.ts';
+import type { HttpMethod } from '../upstream/types.ts';
+import { clientResponseHeaders, upstreamRequestHeaders } from './forward-headers.ts';
+import { normalizePath } from './normalize-path.ts';
+import { RouteTable } from './route-table.ts';
+
+const IDEMPOTENT_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS']);
+
+/**
+ * `ANY /api/v1/<route>/...`: streams the request to the route's upstream pipeline and the
+ * response back, without buffering either body. Policies (breaker, retry, timeout,
+ * bulkhead, identity) are the same pipeline the GraphQL doors use.
+ */
+export function createPassthrough(config: LoadedConfig, upstreams: UpstreamRegistry) {
+  const table = new RouteTable(config.routes);
+  const pipelines = new Map(
+    config.routes.map((r) => [r.name, upstreams.pipeline(r.name, 'rest', r.targets.map((t) => targetFromUrl(t.url, t.weight)))]),
+  );
+  const limit = config.server.passthroughBodyLimitBytes;
+
+  return async function handle(req: IncomingMessage, res: ServerResponse, ctx: RequestContext): Promise<void> {
+    const url = req.url ?? '/';
+    const q = url.indexOf('?');
+    const method = (req.method ?? 'GET').toUpperCase();
+    const { route, upstreamPath } = table.match(method, normalizePath(q >= 0 ? url.slice(0, q) : url));
+    const pipe = pipelines.get(route.name);
+    if (!pipe) throw new Error(`route "${route.name}" has no pipeline`);
+
+    const declared = Number(req.headers['content-length']);
+    if (Number.isFinite(declared) && declared > limit) throw new PayloadTooLargeError(limit);
+    const hasBody = (Number.isFinite(declared) && declared > 0) || req.headers['transfer-encoding'] !== undefined;
+
+    const upstreamRes = await pipe.call({
+      upstream: route.name,
+      method: method as HttpMethod,
+      path: upstreamPath + (q >= 0 ? url.slice(q) : ''),
+      headers: upstreamRequestHeaders(req, ctx.clientIp),
+      // pipeline (not pipe) so a client abort or an over-limit body destroys both ends.
+      body: hasBody ? pipeStreams(req, byteLimit(limit), () => undefined) : null,
+      idempotent: IDEMPOTENT_METHODS.has(method),
+      ctx,
+    });
+
+    res.writeHead(upstreamRes.statusCode, clientResponseHeaders(upstreamRes.headers));
+    await pipeline(upstreamRes.body, res);
+  };
+}
+
+/** Counts streamed bytes; past the limit the upload fails and the upstream call aborts. */
+function byteLimit(limit: number): Transform {
+  let seen = 0;
+  return new Transform({
+    transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback) {
+      seen += chunk.length;
+      done(seen > limit ? new PayloadTooLargeError(limit) : null, chunk);
+    },
+  });
+}

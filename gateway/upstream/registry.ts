@@ -1,0 +1,68 @@
+import type { LoadedConfig } from '../config/index.ts';
+import { policyFor } from '../config/index.ts';
+import type { Logger } from '../telemetry/logger.ts';
+import { startHealthChecks } from './health-check.ts';
+import { buildPipeline, type Pipeline } from './pipeline.ts';
+import { PoolRegistry } from './transport.ts';
+import type { UpstreamDefinition, UpstreamEvents, UpstreamKind, UpstreamTarget } from './types.ts';
+
+/**
+ * Owns every upstream's pipeline and the undici pools under them. Doors ask it for a
+ * pipeline by name; a pipeline (and so its breaker state) survives supergraph reloads as
+ * long as the upstream's targets stay the same.
+ */
+export class UpstreamRegistry {
+  readonly #pipelines = new Map<string, Pipeline>();
+  readonly #stopHealthChecks = new Map<string, () => void>();
+  readonly pools: PoolRegistry;
+
+  constructor(
+    private readonly config: LoadedConfig,
+    private readonly events: UpstreamEvents,
+    private readonly log: Logger,
+  ) {
+    this.pools = new PoolRegistry((origin) => {
+      const owner = [...this.#pipelines.values()].find((p) => p.definition.targets.some((t) => t.origin === origin));
+      const policy = owner?.definition.policy ?? config.upstreamDefaults;
+      return { ...policy.pool, bodyTimeoutMs: policy.timeoutMs };
+    });
+  }
+
+  /** The pipeline for `name`, built on first use; rebuilt only if its targets changed. */
+  pipeline(name: string, kind: UpstreamKind, targets: readonly UpstreamTarget[]): Pipeline {
+    const existing = this.#pipelines.get(name);
+    if (existing && sameTargets(existing.definition.targets, targets)) return existing;
+    this.#stopHealthChecks.get(name)?.();
+    const definition: UpstreamDefinition = { name, kind, targets, policy: policyFor(this.config, name) };
+    const pipeline = buildPipeline(definition, this.pools, this.events);
+    this.#pipelines.set(name, pipeline);
+    if (definition.policy.breaker.enabled && definition.policy.breaker.healthCheck.enabled) {
+      this.#stopHealthChecks.set(name, startHealthChecks(pipeline, this.pools, this.log));
+    }
+    return pipeline;
+  }
+
+  get(name: string): Pipeline | undefined {
+    return this.#pipelines.get(name);
+  }
+
+  all(): IterableIterator<Pipeline> {
+    return this.#pipelines.values();
+  }
+
+  async close(): Promise<void> {
+    for (const stop of this.#stopHealthChecks.values()) stop();
+    this.#stopHealthChecks.clear();
+    await this.pools.close();
+  }
+}
+
+/** Splits a URL into the Pool origin and the base path requests are sent under. */
+export function targetFromUrl(url: string, weight = 1): UpstreamTarget {
+  const u = new URL(url);
+  return { origin: u.origin, basePath: u.pathname === '/' ? '' : u.pathname.replace(/\/$/, ''), weight };
+}
+
+function sameTargets(a: readonly UpstreamTarget[], b: readonly UpstreamTarget[]): boolean {
+  return a.length === b.length && a.every((t, i) => t.origin === b[i]?.origin && t.basePath === b[i]?.basePath && t.weight === b[i]?.weight);
+}
