@@ -1,0 +1,4 @@
+import { runMain } from '../kit/run-main.ts';
+import { startNotificationsService } from './index.ts';
+
+runMain(startNotificationsService);

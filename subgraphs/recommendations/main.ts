@@ -1,0 +1,4 @@
+import { runMain } from '../kit/run-main.ts';
+import { startRecommendationsService } from './index.ts';
+
+runMain(startRecommendationsService);

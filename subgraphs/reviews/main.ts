@@ -1,0 +1,4 @@
+import { runMain } from '../kit/run-main.ts';
+import { startReviewsSubgraph } from './index.ts';
+
+runMain(startReviewsSubgraph);
