@@ -1,0 +1,59 @@
+import type { GraphQLField, GraphQLSchema } from 'graphql';
+import { change, type SchemaChange } from './change-kinds.ts';
+import { diffDeprecation, diffDescription } from './diff-docs.ts';
+import { diffInputValues, fieldArgKinds } from './diff-input-values.ts';
+import { compareTypes } from './type-compat.ts';
+
+type Field = GraphQLField<unknown, unknown>;
+
+/** Diffs the fields (and their arguments) of an object or interface present on both sides. */
+export function diffFields(
+  typeName: string,
+  oldFields: Readonly<Record<string, Field>>,
+  newFields: Readonly<Record<string, Field>>,
+  newSchema: GraphQLSchema,
+): SchemaChange[] {
+  const changes: SchemaChange[] = [];
+  for (const [name, oldField] of Object.entries(oldFields)) {
+    const coordinate = `${typeName}.${name}`;
+    const newField = newFields[name];
+    if (!newField) {
+      const note = oldField.deprecationReason !== undefined && oldField.deprecationReason !== null ? ' (it was deprecated)' : '';
+      changes.push(change('FIELD_REMOVED', coordinate, `field ${coordinate} was removed${note}`, [coordinate]));
+      continue;
+    }
+    changes.push(...diffFieldType(oldField, newField, coordinate, newSchema));
+    changes.push(
+      ...diffInputValues(
+        oldField.args,
+        newField.args,
+        { coordinateOf: (arg) => `${coordinate}(${arg}:)`, ownerKey: coordinate, label: 'argument' },
+        fieldArgKinds,
+        newSchema,
+      ),
+    );
+    changes.push(...diffDescription(oldField.description, newField.description, coordinate));
+    changes.push(...diffDeprecation(oldField.deprecationReason, newField.deprecationReason, coordinate, [coordinate]));
+  }
+  for (const name of Object.keys(newFields)) {
+    if (oldFields[name]) continue;
+    const coordinate = `${typeName}.${name}`;
+    changes.push(change('FIELD_ADDED', coordinate, `field ${coordinate} was added`, []));
+  }
+  return changes;
+}
+
+function diffFieldType(oldField: Field, newField: Field, coordinate: string, newSchema: GraphQLSchema): SchemaChange[] {
+  const from = String(oldField.type);
+  const to = String(newField.type);
+  if (from === to) return [];
+  const delta = compareTypes(oldField.type, newField.type, newSchema);
+  const what = `field ${coordinate} changed type from ${from} to ${to}`;
+  const used = [coordinate];
+  // Outputs: a stricter type keeps every promise of the old one; a looser one breaks the
+  // non-null promise clients rely on; anything else changes the shape.
+  if (delta.incompatible) return [change('FIELD_TYPE_CHANGED', coordinate, what, used)];
+  if (delta.looser) return [change('FIELD_MADE_NULLABLE', coordinate, `${what}: it may now be null`, used)];
+  if (delta.narrowed) return [change('FIELD_TYPE_NARROWED', coordinate, what, used)];
+  return [change('FIELD_MADE_NON_NULL', coordinate, what, [])];
+}
