@@ -19,10 +19,16 @@ function dropHopByHop(headers: IncomingHttpHeaders | Readonly<Record<string, str
   return out;
 }
 
-/** Request headers for the upstream: client headers minus hop-by-hop and Host, plus X-Forwarded-*. */
+/**
+ * Request headers for the upstream: client headers minus hop-by-hop, Host and Expect, plus
+ * X-Forwarded-*. Expect is between the client and us (node:http has already answered
+ * `100-continue`), and undici refuses to send it at all, so forwarding it would fail the
+ * call — curl sends it with every upload over 1 MiB.
+ */
 export function upstreamRequestHeaders(req: IncomingMessage, clientIp: string): Record<string, string | string[]> {
   const headers = dropHopByHop(req.headers);
   delete headers.host;
+  delete headers.expect;
   const prior = req.headers['x-forwarded-for'];
   headers['x-forwarded-for'] = prior ? `${Array.isArray(prior) ? prior.join(', ') : prior}, ${clientIp}` : clientIp;
   headers['x-forwarded-proto'] = 'encrypted' in req.socket && req.socket.encrypted ? 'https' : 'http';

@@ -18,6 +18,8 @@ export function normalizePath(rawPath: string): string {
   const segments = decoded.split('/');
   for (const segment of segments) {
     if (hidesDotSegment(segment)) throw new BadRequestError('Path contains an encoded dot segment');
+    // `..;x` is a dot segment to servlet containers (path parameters): refuse it too.
+    if (/^\.{1,2};/.test(segment)) throw new BadRequestError('Path contains a dot segment with parameters');
   }
   const out: string[] = [];
   for (const segment of segments) {

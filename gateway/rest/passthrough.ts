@@ -3,7 +3,7 @@ import { Transform, pipeline as pipeStreams, type TransformCallback } from 'node
 import { pipeline } from 'node:stream/promises';
 import type { LoadedConfig } from '../config/index.ts';
 import type { RequestContext } from '../context/request-context.ts';
-import { PayloadTooLargeError } from '../errors/gateway-error.ts';
+import { ClientClosedRequestError, PayloadTooLargeError, UpstreamUnavailableError } from '../errors/gateway-error.ts';
 import { targetFromUrl, type UpstreamRegistry } from '../upstream/registry.ts';
 import type { HttpMethod } from '../upstream/types.ts';
 import { clientResponseHeaders, upstreamRequestHeaders } from './forward-headers.ts';
@@ -48,7 +48,12 @@ export function createPassthrough(config: LoadedConfig, upstreams: UpstreamRegis
     });
 
     res.writeHead(upstreamRes.statusCode, clientResponseHeaders(upstreamRes.headers));
-    await pipeline(upstreamRes.body, res);
+    try {
+      await pipeline(upstreamRes.body, res);
+    } catch (error) {
+      // Headers are sent, so the edge can only cut the response; name why for the log.
+      throw ctx.signal.aborted ? new ClientClosedRequestError() : new UpstreamUnavailableError(route.name, error);
+    }
   };
 }
 

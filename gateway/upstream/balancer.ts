@@ -12,19 +12,22 @@ export function balancerPolicy(targets: readonly UpstreamTarget[], isAvailable: 
   if (only) return (next) => (req) => next({ ...req, target: only });
 
   const current = targets.map(() => 0);
-  const total = targets.reduce((sum, t) => sum + t.weight, 0);
   const pick = (): UpstreamTarget => {
+    // As in nginx, only the targets in the running accrue weight: one that was ejected
+    // must not come back with a credit that sends it every call until it is spent.
+    const up = targets.map((t) => isAvailable(t));
+    const anyUp = up.includes(true);
     let best = -1;
-    let fallback = -1;
+    let total = 0;
     for (let i = 0; i < targets.length; i++) {
+      if (anyUp && !up[i]) continue;
       const t = targets[i] as UpstreamTarget;
       current[i] = (current[i] as number) + t.weight;
-      if (fallback < 0 || (current[i] as number) > (current[fallback] as number)) fallback = i;
-      if (isAvailable(t) && (best < 0 || (current[i] as number) > (current[best] as number))) best = i;
+      total += t.weight;
+      if (best < 0 || (current[i] as number) > (current[best] as number)) best = i;
     }
-    const chosen = best >= 0 ? best : fallback;
-    current[chosen] = (current[chosen] as number) - total;
-    return targets[chosen] as UpstreamTarget;
+    current[best] = (current[best] as number) - total;
+    return targets[best] as UpstreamTarget;
   };
   return (next) => (req) => next({ ...req, target: pick() });
 }

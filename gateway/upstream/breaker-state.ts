@@ -46,7 +46,7 @@ export class BreakerStateMachine {
   admits(): boolean {
     if (this.#state === 'closed') return true;
     if (this.#state === 'open') return this.now() >= this.#openUntil;
-    return this.#probesInFlight < this.config.halfOpenProbes;
+    return this.#probeSlotFree();
   }
 
   /** Takes permission for one call; returns false when it must fail fast. */
@@ -56,10 +56,18 @@ export class BreakerStateMachine {
       this.#transition('half-open', 'open period elapsed');
     }
     if (this.#state === 'half-open') {
-      if (this.#probesInFlight >= this.config.halfOpenProbes) return false;
+      if (!this.#probeSlotFree()) return false;
       this.#probesInFlight++;
     }
     return true;
+  }
+
+  /**
+   * At most `halfOpenProbes` probes per half-open period, not merely in flight at once:
+   * a probe that already succeeded still holds its slot until the breaker closes.
+   */
+  #probeSlotFree(): boolean {
+    return this.#probesInFlight + this.#probeSuccesses < this.config.halfOpenProbes;
   }
 
   /** Reports how an admitted call ended. `wasProbe` is what tryAcquire saw. */
@@ -67,6 +75,9 @@ export class BreakerStateMachine {
     if (wasProbe && this.#probesInFlight > 0) this.#probesInFlight--;
     if (outcome === 'ignored') return;
     if (this.#state === 'half-open') {
+      // Only probes decide the trial; a call admitted before the breaker opened says
+      // nothing about the upstream now.
+      if (!wasProbe) return;
       if (outcome === 'failure') this.#open('half-open probe failed');
       else if (++this.#probeSuccesses >= this.config.halfOpenProbes) this.#close('half-open probes succeeded');
       return;

@@ -59,7 +59,15 @@ export function circuitBreakerPolicy(group: BreakerGroup): Policy {
   };
 }
 
-/** A client that went away says nothing about the upstream's health. */
+/** Errors that say the upstream is unwell. */
+const UPSTREAM_FAULTS: ReadonlySet<string> = new Set(['UPSTREAM_UNAVAILABLE', 'UPSTREAM_TIMEOUT', 'UPSTREAM_BAD_RESPONSE']);
+
+/**
+ * Only the upstream's own faults count. A client that went away, or whose upload broke a
+ * limit (the body stream fails the call with PAYLOAD_TOO_LARGE), says nothing about the
+ * upstream's health: counting those would let one client open the breaker for everyone.
+ */
 function outcomeOf(error: unknown): Outcome {
-  return isGatewayError(error) && error.code === 'CLIENT_CLOSED_REQUEST' ? 'ignored' : 'failure';
+  if (!isGatewayError(error)) return 'failure';
+  return UPSTREAM_FAULTS.has(error.code) ? 'failure' : 'ignored';
 }

@@ -8,9 +8,10 @@ import type { Policy } from './types.ts';
  */
 export function identityPolicy(): Policy {
   return (next) => (req) => {
+    // Names are lower-cased so a door's `X-Request-Id` cannot ride along beside ours.
     const headers: Record<string, string | string[]> = {};
     for (const [name, value] of Object.entries(req.headers)) {
-      if (!isGatewayOwned(name)) headers[name] = value;
+      if (!isGatewayOwned(name)) headers[name.toLowerCase()] = value;
     }
     Object.assign(headers, identityHeaders(req.ctx.principal));
     headers['x-request-id'] = req.ctx.requestId;

@@ -1,5 +1,5 @@
-import { Pool } from 'undici';
-import { ClientClosedRequestError, UpstreamUnavailableError, isGatewayError } from '../errors/gateway-error.ts';
+import { Pool, errors as undiciErrors } from 'undici';
+import { ClientClosedRequestError, InternalError, UpstreamUnavailableError, isGatewayError } from '../errors/gateway-error.ts';
 import type { PoolConfig } from '../config/index.ts';
 import type { UpstreamCall, UpstreamTarget } from './types.ts';
 
@@ -43,7 +43,9 @@ export function createTransport(upstream: string, pools: PoolRegistry): Upstream
     try {
       const res = await pools.get(target.origin).request({
         method: req.method,
-        path: target.basePath + req.path,
+        // A routing URL that is a bare origin with an empty request path (the GraphQL data
+        // source's) means "/": undici refuses a path that does not start with a slash.
+        path: target.basePath + req.path || '/',
         headers: req.headers,
         body: req.body,
         signal: req.signal ?? req.ctx.signal,
@@ -58,6 +60,9 @@ export function createTransport(upstream: string, pools: PoolRegistry): Upstream
 /** Transport failures become named errors; an abort keeps the reason the signal carries. */
 export function classifyTransportError(upstream: string, error: unknown, signal: AbortSignal): unknown {
   if (isGatewayError(error)) return error;
+  // undici refusing to build the request (a header it won't send, a bad path) is our bug,
+  // not the upstream's: not retried, and not held against the upstream's breaker.
+  if (error instanceof undiciErrors.InvalidArgumentError || error instanceof undiciErrors.NotSupportedError) return new InternalError(error);
   if (signal.aborted) {
     const reason: unknown = signal.reason;
     return isGatewayError(reason) ? reason : new ClientClosedRequestError();
