@@ -1,6 +1,6 @@
 import { GraphQLError } from 'graphql';
 import { errorCodes } from './codes.ts';
-import { toGatewayError, type GatewayError } from './gateway-error.ts';
+import { toGatewayError } from './gateway-error.ts';
 
 /**
  * The one place where gateway errors become wire formats: RFC 9457 problem+json for
@@ -33,16 +33,23 @@ export function toProblem(error: unknown, requestId?: string, instance?: string)
   };
 }
 
-export function toGraphQLError(error: unknown, path?: ReadonlyArray<string | number>): GraphQLError {
-  const err: GatewayError = toGatewayError(error);
-  return new GraphQLError(err.message, {
-    path,
-    extensions: { ...err.extensions, code: err.code, http: { status: err.status } },
-  });
+/**
+ * A gateway error as a GraphQL error. `scope` matters because Apollo Server turns
+ * `extensions.http.status` into the response status: a request-level refusal (401, 429,
+ * 413) carries it, a field-level failure must not, or one failed subgraph would turn a
+ * partial-data 200 into an error status.
+ */
+export function toGraphQLErrorJson(
+  error: unknown,
+  scope: 'request' | 'field' = 'field',
+): { message: string; extensions: Record<string, unknown> } {
+  const err = toGatewayError(error);
+  const extensions: Record<string, unknown> = { ...err.extensions, code: err.code };
+  if (scope === 'request') extensions.http = { status: err.status };
+  return { message: err.message, extensions };
 }
 
-/** The JSON shape of a GraphQL error as subgraph responses carry it (no GraphQLError instance). */
-export function toGraphQLErrorJson(error: unknown): { message: string; extensions: Record<string, unknown> } {
-  const err = toGatewayError(error);
-  return { message: err.message, extensions: { ...err.extensions, code: err.code, http: { status: err.status } } };
+export function toGraphQLError(error: unknown, scope: 'request' | 'field' = 'field', path?: ReadonlyArray<string | number>): GraphQLError {
+  const { message, extensions } = toGraphQLErrorJson(error, scope);
+  return new GraphQLError(message, { path, extensions, originalError: error instanceof Error ? error : undefined });
 }

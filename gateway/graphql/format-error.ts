@@ -10,7 +10,7 @@ export function formatGraphQLError(formatted: GraphQLFormattedError, error: unkn
   const original = unwrapResolverError(error);
   const { stacktrace: _stack, exception: _exception, response: _response, ...extensions } = formatted.extensions ?? {};
   if (isGatewayError(original)) {
-    return { ...formatted, message: original.message, extensions: { ...extensions, ...original.extensions, code: original.code, http: { status: original.status } } };
+    return { ...formatted, message: original.message, extensions: { ...extensions, ...original.extensions, code: original.code } };
   }
   if (!extensions.code || (extensions.code === 'INTERNAL_SERVER_ERROR' && !extensions.serviceName)) {
     return { ...formatted, message: 'Internal server error', extensions: { ...extensions, code: 'INTERNAL_SERVER_ERROR' } };

@@ -39,8 +39,9 @@ export function createSupergraphDoor(config: LoadedConfig, upstreams: UpstreamRe
     logger: log,
     formatError: formatGraphQLError,
     includeStacktraceInErrorResponses: false,
+    // Shutdown is ours (drain, then stop); Apollo's handler would stop early and re-raise the signal.
+    stopOnTerminationSignals: false,
     introspection: process.env.NODE_ENV !== 'production',
-    status400ForVariableCoercionErrors: true,
     plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginUsageReportingDisabled()],
   });
   return {

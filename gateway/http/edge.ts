@@ -40,10 +40,12 @@ export function createEdge(options: { log: Logger; lifecycle: Lifecycle; request
     } catch (error) {
       const err = toGatewayError(error);
       errorCode = err.code;
-      if (err.status >= 500 && err.code === 'INTERNAL_SERVER_ERROR') ctx.log.error({ err: err.cause ?? err }, 'request failed');
-      if (!ctx.signal.aborted || err.code !== 'CLIENT_CLOSED_REQUEST') sendError(res, err, route.door, ctx.requestId, req.url);
-      // A refused body may still be arriving; don't keep a socket half-read.
-      if (!req.complete) res.once('finish', () => req.destroy());
+      if (err.code === 'INTERNAL_SERVER_ERROR') ctx.log.error({ err: err.cause ?? err }, 'request failed');
+      else if (res.headersSent) ctx.log.warn({ code: err.code }, 'response cut short');
+      // A body we stopped reading (over the limit, refused early) would be parsed as the
+      // next request on this keep-alive connection: answer, then close the connection.
+      if (!req.complete && !res.headersSent) res.setHeader('connection', 'close');
+      if (!(ctx.signal.aborted && err.code === 'CLIENT_CLOSED_REQUEST')) sendError(res, err, route.door, ctx.requestId, req.url);
     } finally {
       dispose();
       const accessLog = (): void => {

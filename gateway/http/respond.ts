@@ -27,7 +27,7 @@ export function sendError(res: ServerResponse, error: unknown, door: Door, reque
   const headers: Record<string, string> = { ...err.headers };
   if (requestId) headers['x-request-id'] = requestId;
   if (door === 'graphql' || door === 'bff') {
-    sendJson(res, err.status, { errors: [toGraphQLErrorJson(err)] }, headers);
+    sendJson(res, err.status, { errors: [toGraphQLErrorJson(err, 'request')] }, headers);
   } else {
     sendJson(res, err.status, toProblem(err, requestId, instance), { ...headers, 'content-type': 'application/problem+json' });
   }

@@ -1,0 +1,51 @@
+import { z } from 'zod';
+
+const positiveInt = z.number().int().min(1);
+
+/**
+ * `operationLimits` config: how big, deep, wide and costly a GraphQL document may be on
+ * the GraphQL doors (`/graphql` and the BFFs). Each limit admits a document exactly at
+ * its value and rejects one above it with OPERATION_LIMIT_EXCEEDED naming the limit.
+ */
+export const operationLimitsConfigSchema = z.strictObject({
+  /** Deepest field nesting (root fields are depth 1; fragments expanded; introspection exempt). Default 12. */
+  maxDepth: positiveInt.default(12),
+  /** Aliased fields in an operation (fragments counted where spread). Default 30. */
+  maxAliases: z.number().int().min(0).default(30),
+  /** Distinct root fields (response keys) in an operation. Default 20. */
+  maxRootFields: positiveInt.default(20),
+  /** Lexical tokens in the document, counted before parsing. Default 2000. */
+  maxTokens: positiveInt.default(2_000),
+  /** Bytes (UTF-8) of the document text. Default 65536 (64 KiB). */
+  maxDocumentBytes: positiveInt.default(64 * 1024),
+  /**
+   * Estimated cost: every field costs 1, and everything under a list field is multiplied
+   * by the list's size (see `cost.ts`). Default 5000.
+   */
+  maxCost: positiveInt.default(5_000),
+  /** Size assumed for a list field without a size argument. Default 10. */
+  defaultListSize: z.number().int().min(0).default(10),
+  /** Arguments that give a list's size. Default `first`, `last`, `limit`. */
+  listSizeArguments: z.array(z.string().min(1)).min(1).default(['first', 'last', 'limit']),
+  batching: z
+    .strictObject({
+      /** Accept a JSON array of operations in one request. Default false. */
+      enabled: z.boolean().default(false),
+      /** Most operations in one batch. Default 5. */
+      maxOperations: positiveInt.default(5),
+    })
+    .prefault({}),
+  /**
+   * Serve schema introspection. Unset means "on unless NODE_ENV=production", resolved at
+   * load with `resolveIntrospection`.
+   */
+  introspection: z.boolean().optional(),
+});
+
+export type OperationLimitsConfig = z.output<typeof operationLimitsConfigSchema>;
+export type OperationLimitsConfigInput = z.input<typeof operationLimitsConfigSchema>;
+
+/** `introspection` as the doors use it: the configured value, else off in production only. */
+export function resolveIntrospection(config: Pick<OperationLimitsConfig, 'introspection'>, env: NodeJS.ProcessEnv = process.env): boolean {
+  return config.introspection ?? env.NODE_ENV !== 'production';
+}

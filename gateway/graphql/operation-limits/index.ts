@@ -1,0 +1,11 @@
+export {
+  operationLimitsConfigSchema,
+  resolveIntrospection,
+  type OperationLimitsConfig,
+  type OperationLimitsConfigInput,
+} from './config.ts';
+export { countTokens, findSourceViolation, parseWithLimits } from './source.ts';
+export { estimateCost, findBatchViolation, findOperationLimitViolation, findViolationIn, type OperationContext } from './check.ts';
+export { describeViolation, toOperationLimitError, type OperationLimitViolation } from './violation.ts';
+export { apolloParseOptions, operationLimitsPlugin, type OperationLimitsPluginOptions } from './apollo-plugin.ts';
+export { operationLimitsRule } from './validation-rule.ts';
