@@ -23,9 +23,9 @@ export interface Child {
 
 /**
  * Runs a TypeScript entry point in its own node process (one process, so its RSS is the
- * thing measured) and resolves once a line of its stdout matches `ready`.
+ * thing measured) and resolves once a line of its stdout matches `ready` (at once when null).
  */
-export function startChild(entry: string, env: NodeJS.ProcessEnv, ready: RegExp, timeoutMs = 30_000): Promise<Child & { readyLine: string }> {
+export function startChild(entry: string, env: NodeJS.ProcessEnv, ready: RegExp | null, timeoutMs = 30_000): Promise<Child & { readyLine: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', entry], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
@@ -42,9 +42,15 @@ export function startChild(entry: string, env: NodeJS.ProcessEnv, ready: RegExp,
         setTimeout(() => child.kill('SIGKILL'), 10_000).unref();
       });
     child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    if (ready === null && child.pid !== undefined) {
+      clearTimeout(timer);
+      child.stdout.resume();
+      resolve({ process: child, pid: child.pid, stop, readyLine: '' });
+      return;
+    }
     child.stdout.on('data', (d: Buffer) => {
       out += d.toString();
-      const line = out.split('\n').find((l) => ready.test(l));
+      const line = out.split('\n').find((l) => ready?.test(l));
       if (line !== undefined && child.pid !== undefined) {
         clearTimeout(timer);
         child.stdout.removeAllListeners('data');
@@ -59,9 +65,23 @@ export function startChild(entry: string, env: NodeJS.ProcessEnv, ready: RegExp,
   });
 }
 
-/** Resident set size of a process in MiB (Linux /proc). */
-export function rssMiB(pid: number): number {
+/** Polls a URL until it answers 200 (bounded). */
+export async function waitReady(url: string, timeoutMs = 30_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    try {
+      if ((await fetch(url)).status === 200) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${url} was not ready within ${timeoutMs} ms`);
+}
+
+/** Resident set size (VmRSS, or the peak VmHWM) of a process in MiB (Linux /proc). */
+export function rssMiB(pid: number, field: 'VmRSS' | 'VmHWM' = 'VmRSS'): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? NaN);
+  const kb = Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? NaN);
   return kb / 1024;
 }

@@ -1,0 +1,119 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort, rssMiB, startChild, waitReady, type Child } from './child.ts';
+import { runLoad, type LoadResult } from './load.ts';
+
+/**
+ * `npm run bench`: loopback load, bounded in time and count, against
+ *  - our /graphql vs a stock @apollo/gateway over the same subgraphs (same run);
+ *  - the /api/v1 passthrough vs the REST service directly.
+ * Options: --duration <s> (default 10), --connections <n> (default 32).
+ */
+const arg = (name: string, fallback: number): number => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
+};
+const DURATION = arg('duration', 10);
+const CONNECTIONS = arg('connections', 32);
+const MAX_REQUESTS = 500_000;
+
+const QUERY = JSON.stringify({
+  query: `query Bench { user(id: "u1") { name orders(first: 3) { id totalCents items { quantity product { name priceCents shippingEstimateCents reviews(first: 2) { rating author { name } } } } } } }`,
+});
+
+interface Row extends LoadResult {
+  name: string;
+  rss?: number;
+  peakRss?: number;
+}
+
+const children: Child[] = [];
+async function main(): Promise<void> {
+  const services = await startChild('test/bench/services.ts', {}, /^SERVICES /);
+  children.push(services);
+  const list = JSON.parse(services.readyLine.slice('SERVICES '.length)) as Array<{ name: string; kind: string; url: string }>;
+  const subgraphUrls = Object.fromEntries(list.filter((s) => s.kind === 'subgraph').map((s) => [s.name, s.url]));
+  const notifications = list.find((s) => s.name === 'notifications');
+  if (!notifications) throw new Error('no notifications service');
+
+  const dir = mkdtempSync(join(tmpdir(), 'bench-'));
+  const configFile = join(dir, 'gateway.json');
+  writeFileSync(configFile, JSON.stringify({ routes: [{ name: 'notifications', prefix: '/notifications', targets: [{ url: notifications.url }] }] }));
+
+  const ourPort = await freePort();
+  // LOG_LEVEL=warn: no access log lines, as the stock gateway writes none either.
+  const ours = await startChild(
+    'gateway/cli/start.ts',
+    {
+      PORT: String(ourPort),
+      LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+      GATEWAY_CONFIG: configFile,
+      ...Object.fromEntries(Object.entries(subgraphUrls).map(([n, u]) => [`SUBGRAPH_${n.toUpperCase()}_URL`, u])),
+    },
+    null,
+  );
+  children.push(ours);
+  await waitReady(`http://127.0.0.1:${ourPort}/readyz`);
+
+  const stockPort = await freePort();
+  const stock = await startChild('test/bench/stock-gateway.ts', { PORT: String(stockPort), SUBGRAPH_URLS: JSON.stringify(subgraphUrls), NODE_ENV: 'production' }, /^STOCK READY/);
+  children.push(stock);
+
+  const ourUrl = `http://127.0.0.1:${ourPort}`;
+  const stockUrl = `http://127.0.0.1:${stockPort}`;
+  const load = (url: string, extra: Partial<Parameters<typeof runLoad>[0]> = {}) =>
+    runLoad({ url, body: QUERY, durationSec: DURATION, maxRequests: MAX_REQUESTS, connections: CONNECTIONS, ...extra });
+  const warm = (url: string, extra: Partial<Parameters<typeof runLoad>[0]> = {}) => load(url, { ...extra, durationSec: 2, maxRequests: 20_000 });
+
+  const rows: Row[] = [];
+  process.stderr.write(`bench: ${DURATION}s per target, ${CONNECTIONS} connections, loopback only\n`);
+
+  await warm(`${ourUrl}/graphql`);
+  rows.push({ name: 'ours /graphql', ...(await load(`${ourUrl}/graphql`)), rss: rssMiB(ours.pid), peakRss: rssMiB(ours.pid, 'VmHWM') });
+  await warm(`${stockUrl}/`);
+  rows.push({ name: 'stock @apollo/gateway', ...(await load(`${stockUrl}/`)), rss: rssMiB(stock.pid), peakRss: rssMiB(stock.pid, 'VmHWM') });
+
+  const restPath = '/notifications?userId=u1';
+  const get = { method: 'GET' as const, body: undefined };
+  await warm(`${notifications.url}${restPath}`, get);
+  rows.push({ name: 'REST direct', ...(await load(`${notifications.url}${restPath}`, get)) });
+  await warm(`${ourUrl}/api/v1/notifications${restPath}`, get);
+  rows.push({ name: 'REST via /api/v1', ...(await load(`${ourUrl}/api/v1/notifications${restPath}`, get)), rss: rssMiB(ours.pid), peakRss: rssMiB(ours.pid, 'VmHWM') });
+
+  printTable(rows);
+  const ratio = (a: string, b: string): string => {
+    const x = rows.find((r) => r.name === a);
+    const y = rows.find((r) => r.name === b);
+    return x && y ? (x.requestsPerSec / y.requestsPerSec).toFixed(2) : 'n/a';
+  };
+  process.stdout.write(`\nratio ours/stock req/s: ${ratio('ours /graphql', 'stock @apollo/gateway')}\n`);
+  process.stdout.write(`ratio passthrough/direct req/s: ${ratio('REST via /api/v1', 'REST direct')}\n`);
+}
+
+function printTable(rows: Row[]): void {
+  const header = ['target', 'req/s', 'p50 ms', 'p99 ms', 'RSS MiB', 'peak RSS MiB', 'non-2xx', 'errors', 'requests'];
+  const lines = rows.map((r) => [
+    r.name,
+    r.requestsPerSec.toFixed(0),
+    r.p50Ms.toFixed(1),
+    r.p99Ms.toFixed(1),
+    r.rss === undefined ? '-' : r.rss.toFixed(0),
+    r.peakRss === undefined ? '-' : r.peakRss.toFixed(0),
+    String(r.non2xx),
+    String(r.errors),
+    String(r.total),
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => (l[i] ?? '').length)));
+  const fmt = (cells: string[]): string => `| ${cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join(' | ')} |`;
+  process.stdout.write(`${[fmt(header), fmt(widths.map((w) => '-'.repeat(w))), ...lines.map(fmt)].join('\n')}\n`);
+}
+
+main()
+  .catch((error: unknown) => {
+    process.stderr.write(`bench failed: ${String((error as Error)?.stack ?? error)}\n`);
+    process.exitCode = 1;
+  })
+  .finally(async () => {
+    await Promise.all(children.map((c) => c.stop()));
+  });

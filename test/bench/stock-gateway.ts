@@ -1,0 +1,17 @@
+import { readFileSync } from 'node:fs';
+import { ApolloGateway } from '@apollo/gateway';
+import { ApolloServer } from '@apollo/server';
+import { startStandaloneServer } from '@apollo/server/standalone';
+
+/**
+ * The baseline: stock @apollo/gateway on @apollo/server with default settings, serving the
+ * same supergraph. Only the routing URLs are rewritten to where the bench's subgraphs run.
+ */
+const urls = JSON.parse(process.env.SUBGRAPH_URLS ?? '{}') as Record<string, string>;
+let sdl = readFileSync(process.env.SUPERGRAPH_PATH ?? 'schema/supergraph.graphql', 'utf8');
+for (const [name, url] of Object.entries(urls)) {
+  sdl = sdl.replace(new RegExp(`(@join__graph\\(name: "${name}", url: ")[^"]*(")`), `$1${url}$2`);
+}
+const server = new ApolloServer({ gateway: new ApolloGateway({ supergraphSdl: sdl }) });
+const { url } = await startStandaloneServer(server, { listen: { host: '127.0.0.1', port: Number(process.env.PORT ?? 0) } });
+process.stdout.write(`STOCK READY ${url}\n`);
