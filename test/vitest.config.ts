@@ -5,6 +5,9 @@ import { defineConfig } from 'vitest/config';
  * loopback (and a real Redis for the tests that say so). All of them run in `npm test`.
  */
 export default defineConfig({
+  // One graphql for everyone: vitest would hand our sources graphql's ESM build while
+  // Apollo (loaded by Node) gets the CommonJS one, and their classes don't mix.
+  resolve: { alias: [{ find: /^graphql$/, replacement: 'graphql/index.js' }] },
   test: {
     root: new URL('..', import.meta.url).pathname,
     include: ['test/**/*.test.ts'],

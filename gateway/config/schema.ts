@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { operationLimitsConfigSchema } from '../graphql/operation-limits/config.ts';
+import { rateLimitConfigSchema } from '../rate-limit/config.ts';
 
 /**
  * The gateway's configuration: one schema, defaults beside each field, unknown keys
@@ -81,7 +83,10 @@ export const poolSchema = z.strictObject({
 
 /** Every policy an upstream call goes through. Per-upstream entries override these key by key. */
 export const upstreamPolicySchema = z.strictObject({
-  /** Timeout of one attempt, headers and body included. Default 10000 ms. */
+  /**
+   * Time one attempt may take to produce response headers; the body is then bounded by the
+   * same value as the longest idle gap between chunks (so large bodies can stream). Default 10000 ms.
+   */
   timeoutMs: positiveInt.default(10_000),
   retry: retrySchema.prefault({}),
   breaker: breakerSchema.prefault({}),
@@ -149,6 +154,10 @@ export const configSchema = z.strictObject({
       url: z.string().regex(/^rediss?:\/\//, 'a redis:// or rediss:// URL').optional(),
     })
     .prefault({}),
+  /** Inbound rate limits per caller (see gateway/rate-limit/config.ts). */
+  rateLimit: rateLimitConfigSchema.prefault({}),
+  /** Depth, alias, root-field, token, size and cost limits of GraphQL documents. */
+  operationLimits: operationLimitsConfigSchema.prefault({}),
   log: z
     .strictObject({
       level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

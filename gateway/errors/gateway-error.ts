@@ -115,6 +115,64 @@ export class UpstreamOverloadedError extends GatewayError {
   }
 }
 
+export interface RateLimitedDetails {
+  /** Seconds until a retry can succeed (`Retry-After`). */
+  retryAfterSeconds: number;
+  /** `RateLimit-*` (and `Retry-After`) headers, as the limiter computed them. */
+  headers?: Record<string, string>;
+  /** `limit-exceeded` normally; `store-unavailable` when a fail-closed limiter could not decide. */
+  reason?: 'limit-exceeded' | 'store-unavailable';
+  /** What was limited: `global`, `door:<door>`, `route:<name>`, `expensive` or `field:<name>`. */
+  scope?: string;
+}
+
+/** 429: the caller spent its quota (or, fail-closed, the quota could not be checked). */
+export class RateLimitedError extends GatewayError {
+  constructor(details: RateLimitedDetails) {
+    const retryAfter = String(Math.max(1, Math.ceil(details.retryAfterSeconds)));
+    const unavailable = details.reason === 'store-unavailable';
+    super(
+      'RATE_LIMITED',
+      unavailable
+        ? `Rate limit could not be checked; retry in ${retryAfter} s`
+        : `Rate limit exceeded; retry in ${retryAfter} s`,
+      {
+        headers: { ...details.headers, 'retry-after': retryAfter },
+        extensions: {
+          retryAfterSeconds: Number(retryAfter),
+          reason: details.reason ?? 'limit-exceeded',
+          ...(details.scope === undefined ? {} : { scope: details.scope }),
+        },
+      },
+    );
+  }
+}
+
+/** Which operation limit a GraphQL document broke. */
+export type OperationLimitName =
+  | 'maxDocumentBytes'
+  | 'maxTokens'
+  | 'maxDepth'
+  | 'maxAliases'
+  | 'maxRootFields'
+  | 'maxCost'
+  | 'batching'
+  | 'maxOperations';
+
+/** 400: the document is too big, deep, wide or costly to run; `extensions` name the limit. */
+export class OperationLimitError extends GatewayError {
+  readonly limit: OperationLimitName;
+  readonly value: number;
+  readonly max: number;
+
+  constructor(limit: OperationLimitName, value: number, max: number, message: string) {
+    super('OPERATION_LIMIT_EXCEEDED', message, { extensions: { limit, value, max } });
+    this.limit = limit;
+    this.value = value;
+    this.max = max;
+  }
+}
+
 export class ClientClosedRequestError extends GatewayError {
   constructor() {
     super('CLIENT_CLOSED_REQUEST', 'The client closed the request before it completed');

@@ -1,0 +1,139 @@
+import { z } from 'zod';
+import { isTrustedProxySpec } from './client-ip.ts';
+
+/**
+ * `rateLimit` config. Every limit is "`limit` requests per `windowMs`", enforced per
+ * identity (user → `u:<sub>`, API consumer → `c:<consumer>`, anonymous → `ip:<ip>`).
+ *
+ * Algorithm: GCRA (the generic cell rate algorithm), kept in its token-bucket form: a
+ * bucket of `limit` tokens that refills continuously at `limit / windowMs`. Chosen over
+ * window counters because
+ * - state is O(1) per identity (one Redis key: tokens + timestamp) whatever the limit;
+ * - one atomic Lua script per decision makes it exact under concurrency across any
+ *   number of gateway instances: 300 simultaneous requests against a limit of 100
+ *   admit exactly 100 (a full bucket is a burst of exactly `limit`);
+ * - it is smooth: no window edge where a client gets 2× the limit, and a denied client
+ *   learns the exact `Retry-After` (time until one token is back) instead of "next window";
+ * - denied requests cost nothing, so hammering after a 429 does not extend the penalty.
+ * Tokens are stored (not GCRA's theoretical arrival time) so the arithmetic stays on
+ * small numbers: a burst is counted in exact integers, whatever the clock's magnitude.
+ */
+
+export const tierNames = ['anonymous', 'free', 'standard', 'premium', 'enterprise'] as const;
+export type Tier = (typeof tierNames)[number];
+
+const positiveInt = z.number().int().min(1);
+
+/** One limit: `limit` requests per `windowMs`. */
+export const limitSchema = z.strictObject({
+  /** Requests admitted per window; also the largest burst. */
+  limit: positiveInt,
+  /** Window length. Absent → `rateLimit.windowMs`. */
+  windowMs: positiveInt.optional(),
+});
+
+/** A tier's limit, with that tier's default `limit`. */
+const tierLimit = (defaultLimit: number) =>
+  z
+    .strictObject({
+      limit: positiveInt.default(defaultLimit),
+      /** Absent → `rateLimit.windowMs`. */
+      windowMs: positiveInt.optional(),
+    })
+    .prefault({});
+
+/**
+ * A limit with its own bucket (a door, a route, expensive operations): `limit`/`windowMs`
+ * for every tier, unless `tiers` names a tier's own.
+ */
+export const limitOverrideSchema = z.strictObject({
+  limit: positiveInt,
+  /** Absent → `rateLimit.windowMs`. */
+  windowMs: positiveInt.optional(),
+  /** Per-tier limits of this bucket; tiers not listed use `limit`/`windowMs`. Default none. */
+  tiers: z.partialRecord(z.enum(tierNames), limitSchema).default({}),
+});
+
+export const rateLimitConfigSchema = z.strictObject({
+  /** Enforce rate limits at all. Default true. */
+  enabled: z.boolean().default(true),
+  /** The algorithm (see the comment at the top of this file). Only `gcra`. Default `gcra`. */
+  algorithm: z.enum(['gcra']).default('gcra'),
+  /** Window of every limit that does not set its own `windowMs`. Default 60000 ms. */
+  windowMs: positiveInt.default(60_000),
+  /**
+   * Per-tier limits of the shared bucket every door draws from (unless overridden below).
+   * Users and consumers carry a tier; anonymous callers are `anonymous`.
+   * Defaults per window: anonymous 60, free 300, standard 1200, premium 6000, enterprise 30000.
+   */
+  tiers: z
+    .strictObject({
+      anonymous: tierLimit(60),
+      free: tierLimit(300),
+      standard: tierLimit(1_200),
+      premium: tierLimit(6_000),
+      enterprise: tierLimit(30_000),
+    })
+    .prefault({}),
+  /** Tier for a principal whose tier is none of the above (e.g. a typo in a token). Default `free`. */
+  fallbackTier: z.enum(tierNames).default('free'),
+  /** Doors with their own bucket instead of the shared one. Default none. */
+  doors: z
+    .strictObject({
+      graphql: limitOverrideSchema.optional(),
+      bff: limitOverrideSchema.optional(),
+      rest: limitOverrideSchema.optional(),
+    })
+    .prefault({}),
+  /**
+   * Routes with their own bucket, by name: a REST route's `name`, or any name a door passes
+   * as `route` (e.g. a BFF client). Wins over `doors`. Default none.
+   */
+  routes: z.record(z.string().min(1), limitOverrideSchema).default({}),
+  /**
+   * A second bucket for expensive requests (a GraphQL operation whose estimated cost is
+   * above `costThreshold`): drawn from in addition to the normal one.
+   * Default 30 per window for every tier, threshold 1000.
+   */
+  expensive: limitOverrideSchema
+    .extend({
+      /** Estimated operation cost above which a request is expensive. Default 1000. */
+      costThreshold: positiveInt.default(1_000),
+      limit: positiveInt.default(30),
+    })
+    .prefault({}),
+  redis: z
+    .strictObject({
+      /** Longest a decision waits on Redis; then the fail mode decides. Default 50 ms. */
+      timeoutMs: positiveInt.default(50),
+      /**
+       * When Redis errs or is too slow: `open` admits (and logs, and reports the error),
+       * `closed` denies with reason `store-unavailable`. Default `open`.
+       */
+      failMode: z.enum(['open', 'closed']).default('open'),
+      /** Prefix of every rate-limit key. Default `bffgw:rl:`. */
+      keyPrefix: z.string().min(1).default('bffgw:rl:'),
+      /** Longest pause between reconnection attempts (backoff doubles up to it). Default 2000 ms. */
+      maxReconnectDelayMs: positiveInt.default(2_000),
+    })
+    .prefault({}),
+  memory: z
+    .strictObject({
+      /** Most identities the in-memory store tracks; beyond it the least recently used go. Default 100000. */
+      maxKeys: positiveInt.default(100_000),
+    })
+    .prefault({}),
+  /**
+   * Proxies whose `X-Forwarded-For` is believed: IPs, CIDRs, or `loopback`, `linklocal`,
+   * `uniquelocal`. Default none: the socket address is the client.
+   */
+  trustedProxies: z
+    .array(z.string().refine(isTrustedProxySpec, 'an IP, a CIDR, or loopback/linklocal/uniquelocal'))
+    .default([]),
+  /** Anonymous IPv6 callers are limited per network of this prefix length. Default 64. */
+  ipv6PrefixLength: z.number().int().min(16).max(128).default(64),
+});
+
+export type RateLimitConfig = z.output<typeof rateLimitConfigSchema>;
+export type RateLimitConfigInput = z.input<typeof rateLimitConfigSchema>;
+export type LimitOverrideConfig = z.output<typeof limitOverrideSchema>;

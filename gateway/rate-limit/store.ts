@@ -1,0 +1,63 @@
+/**
+ * Where rate-limit state lives. Two implementations behind one interface: `memory` (the
+ * embedded default, per process) and `redis` (shared by every gateway instance). Both run
+ * the same algorithm (`gcra.ts`; its Lua twin in `redis-script.ts`).
+ */
+
+/** Why a decision came out the way it did. */
+export type DecisionReason =
+  /** Admitted: the bucket had the tokens. */
+  | 'within-limit'
+  /** Denied: the bucket is empty. */
+  | 'limit-exceeded'
+  /** The store could not answer in time; `allowed` says what the fail mode chose. */
+  | 'store-unavailable';
+
+export interface Decision {
+  readonly allowed: boolean;
+  readonly reason: DecisionReason;
+  /** The limit this decision was taken against. */
+  readonly limit: number;
+  /** Whole requests still admitted right now after this one. */
+  readonly remaining: number;
+  /** Until the bucket is full again (`remaining` back to `limit`). */
+  readonly resetMs: number;
+  /** Until this request could have been admitted; 0 when it was. */
+  readonly retryAfterMs: number;
+}
+
+export type RateLimitStoreKind = 'memory' | 'redis';
+
+export interface RateLimitStore {
+  readonly kind: RateLimitStoreKind;
+  /**
+   * Takes `cost` tokens (default 1) from the bucket `key` holding `limit` per `windowMs`,
+   * atomically; a denied request takes nothing. Rejects only on invalid arguments: a store
+   * failure becomes a decision with reason `store-unavailable`.
+   */
+  consume(key: string, limit: number, windowMs: number, cost?: number): Promise<Decision>;
+  /** Whether the store answers now (for `/readyz`). */
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+/** What a store needs to report trouble; pino's logger fits. */
+export interface RateLimitLogger {
+  warn(obj: object, msg: string): void;
+}
+
+export type FailMode = 'open' | 'closed';
+
+/** The decision a store gives when it could not reach its state, per fail mode. */
+export function unavailableDecision(limit: number, failMode: FailMode): Decision {
+  return failMode === 'open'
+    ? { allowed: true, reason: 'store-unavailable', limit, remaining: limit, resetMs: 0, retryAfterMs: 0 }
+    : { allowed: false, reason: 'store-unavailable', limit, remaining: 0, resetMs: 1_000, retryAfterMs: 1_000 };
+}
+
+/** Validates `consume` arguments once per call (bad input is a bug in the caller, not a denial). */
+export function assertConsumeArgs(limit: number, windowMs: number, cost: number): void {
+  if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`rate limit must be a positive integer, got ${limit}`);
+  if (!Number.isInteger(windowMs) || windowMs < 1) throw new RangeError(`rate limit window must be a positive integer, got ${windowMs}`);
+  if (!Number.isInteger(cost) || cost < 1) throw new RangeError(`rate limit cost must be a positive integer, got ${cost}`);
+}

@@ -1,0 +1,200 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { ANONYMOUS, type Principal } from '../../../gateway/context/principal.ts';
+import { isGatewayError, RateLimitedError } from '../../../gateway/errors/gateway-error.ts';
+import { toProblem } from '../../../gateway/errors/render.ts';
+import { rateLimitConfigSchema, type RateLimitConfigInput } from '../../../gateway/rate-limit/config.ts';
+import {
+  createRateLimiter,
+  rateLimitedError,
+  type RateLimitDecisionEvent,
+  type RateLimitRequest,
+} from '../../../gateway/rate-limit/limiter.ts';
+import { MemoryRateLimitStore } from '../../../gateway/rate-limit/memory-store.ts';
+import type { Decision, RateLimitStore } from '../../../gateway/rate-limit/store.ts';
+
+const user = (subject: string, tier = 'free'): Principal => ({ kind: 'user', subject, tier, scopes: [], roles: [] });
+const consumer = (name: string, tier = 'standard'): Principal => ({ kind: 'consumer', consumer: name, tier, scopes: [], roles: [] });
+
+/** A memory store that records what the limiter asked for. */
+class RecordingStore extends MemoryRateLimitStore {
+  readonly calls: Array<{ key: string; limit: number; windowMs: number }> = [];
+  override async consume(key: string, limit: number, windowMs: number, cost = 1): Promise<Decision> {
+    this.calls.push({ key, limit, windowMs });
+    return super.consume(key, limit, windowMs, cost);
+  }
+}
+
+const stores: RateLimitStore[] = [];
+afterEach(async () => {
+  await Promise.all(stores.splice(0).map((s) => s.close()));
+});
+
+function setup(input: RateLimitConfigInput = {}) {
+  const store = new RecordingStore();
+  stores.push(store);
+  const events: RateLimitDecisionEvent[] = [];
+  const limiter = createRateLimiter(rateLimitConfigSchema.parse(input), store, { onDecision: (e) => events.push(e) });
+  return { store, limiter, events };
+}
+
+const req = (principal: Principal, extra: Partial<RateLimitRequest> = {}): RateLimitRequest => ({
+  principal,
+  clientIp: '198.51.100.7',
+  door: 'graphql',
+  ...extra,
+});
+
+describe('createRateLimiter: who is counted, against what', () => {
+  it('keys users by sub, consumers by name, anonymous callers by IP (IPv6 by /64)', async () => {
+    const { limiter, store } = setup();
+    expect((await limiter.check(req(user('alice')))).identity).toBe('u:alice');
+    expect((await limiter.check(req(consumer('acme')))).identity).toBe('c:acme');
+    expect((await limiter.check(req(ANONYMOUS))).identity).toBe('ip:198.51.100.7');
+    expect((await limiter.check(req(ANONYMOUS, { clientIp: '2001:db8:0:1::5' }))).identity).toBe('ip:2001:db8:0:1:0:0:0:0/64');
+    expect(store.calls.map((c) => c.key)).toEqual([
+      'global:u:alice',
+      'global:c:acme',
+      'global:ip:198.51.100.7',
+      'global:ip:2001:db8:0:1:0:0:0:0/64',
+    ]);
+  });
+
+  it('uses the tier limit, the anonymous tier for anonymous callers and the fallback tier for unknown tiers', async () => {
+    const { limiter, store } = setup({ windowMs: 1_000, tiers: { premium: { limit: 7, windowMs: 5_000 } }, fallbackTier: 'standard' });
+    const premium = await limiter.check(req(user('p', 'premium')));
+    expect(premium.tier).toBe('premium');
+    const anon = await limiter.check(req(ANONYMOUS));
+    expect(anon.tier).toBe('anonymous');
+    const odd = await limiter.check(req(user('x', 'platinum')));
+    expect(odd.tier).toBe('standard');
+    expect(store.calls.map(({ limit, windowMs }) => [limit, windowMs])).toEqual([
+      [7, 5_000],
+      [60, 1_000],
+      [1_200, 1_000],
+    ]);
+  });
+
+  it('gives a door its own bucket when configured, and a named route one that wins over the door', async () => {
+    const { limiter, store } = setup({
+      doors: { rest: { limit: 50, tiers: { enterprise: { limit: 500 } } } },
+      routes: { notifications: { limit: 5, windowMs: 10_000 } },
+    });
+    await limiter.check(req(user('a'), { door: 'rest' }));
+    await limiter.check(req(user('a', 'enterprise'), { door: 'rest' }));
+    await limiter.check(req(user('a'), { door: 'rest', route: 'notifications' }));
+    await limiter.check(req(user('a'), { door: 'rest', route: 'unlisted' }));
+    await limiter.check(req(user('a'), { door: 'bff' }));
+    expect(store.calls).toEqual([
+      { key: 'door:rest:u:a', limit: 50, windowMs: 60_000 },
+      { key: 'door:rest:u:a', limit: 500, windowMs: 60_000 },
+      { key: 'route:notifications:u:a', limit: 5, windowMs: 10_000 },
+      { key: 'door:rest:u:a', limit: 50, windowMs: 60_000 },
+      { key: 'global:u:a', limit: 300, windowMs: 60_000 },
+    ]);
+  });
+
+  it('draws expensive requests from the expensive bucket too, and reports the one that binds', async () => {
+    const { limiter, store } = setup({ tiers: { free: { limit: 100 } }, expensive: { limit: 2 } });
+    const first = await limiter.check(req(user('a'), { expensive: true }));
+    expect(first).toMatchObject({ allowed: true, scope: 'expensive' });
+    expect(first.headers['ratelimit-remaining']).toBe('1');
+    expect(store.calls.map((c) => c.key)).toEqual(['global:u:a', 'expensive:u:a']);
+    await limiter.check(req(user('a'), { expensive: true }));
+    const third = await limiter.check(req(user('a'), { expensive: true }));
+    expect(third).toMatchObject({ allowed: false, scope: 'expensive', reason: 'limit-exceeded' });
+    const cheap = await limiter.check(req(user('a')));
+    expect(cheap).toMatchObject({ allowed: true, scope: 'global' });
+    expect(cheap.headers['ratelimit-remaining']).toBe('96'); // all four requests counted in the general bucket
+  });
+});
+
+describe('createRateLimiter: what the client hears', () => {
+  it('sends RateLimit-* on every response and Retry-After on a denial', async () => {
+    const { limiter } = setup({ tiers: { free: { limit: 2, windowMs: 10_000 } } });
+    const first = await limiter.check(req(user('a')));
+    expect(first.headers).toEqual({
+      'ratelimit-limit': '2',
+      'ratelimit-remaining': '1',
+      'ratelimit-reset': '5',
+      'ratelimit-policy': '2;w=10',
+    });
+    await limiter.check(req(user('a')));
+    const denied = await limiter.check(req(user('a')));
+    expect(denied.allowed).toBe(false);
+    expect(denied.headers).toMatchObject({
+      'ratelimit-limit': '2',
+      'ratelimit-remaining': '0',
+      'ratelimit-reset': '10',
+      'retry-after': '5',
+    });
+  });
+
+  it('turns a denial into a 429 RateLimitedError carrying the headers', async () => {
+    const { limiter } = setup({ tiers: { anonymous: { limit: 1 } } });
+    await limiter.check(req(ANONYMOUS));
+    const denied = await limiter.check(req(ANONYMOUS));
+    const error = rateLimitedError(denied);
+    expect(error).toBeInstanceOf(RateLimitedError);
+    expect(isGatewayError(error)).toBe(true);
+    expect(error.code).toBe('RATE_LIMITED');
+    expect(error.status).toBe(429);
+    expect(error.headers).toMatchObject({ 'retry-after': '60', 'ratelimit-limit': '1', 'ratelimit-remaining': '0' });
+    expect(toProblem(error)).toMatchObject({ status: 429, code: 'RATE_LIMITED', retryAfterSeconds: 60, reason: 'limit-exceeded', scope: 'global' });
+  });
+
+  it('reports every decision to onDecision', async () => {
+    const { limiter, events } = setup({ tiers: { premium: { limit: 1 } } });
+    await limiter.check(req(user('a', 'premium'), { door: 'bff' }));
+    await limiter.check(req(user('a', 'premium'), { door: 'bff' }));
+    expect(events).toEqual([
+      { tier: 'premium', allowed: true, door: 'bff', scope: 'global', reason: 'within-limit' },
+      { tier: 'premium', allowed: false, door: 'bff', scope: 'global', reason: 'limit-exceeded' },
+    ]);
+  });
+
+  it('a throwing metrics hook never fails the request', async () => {
+    const store = new MemoryRateLimitStore();
+    stores.push(store);
+    const limiter = createRateLimiter(rateLimitConfigSchema.parse({}), store, {
+      onDecision: () => {
+        throw new Error('metrics down');
+      },
+    });
+    expect((await limiter.check(req(ANONYMOUS))).allowed).toBe(true);
+  });
+
+  it('when disabled, admits everything without touching the store or sending headers', async () => {
+    const { limiter, store } = setup({ enabled: false, tiers: { anonymous: { limit: 1 } } });
+    for (let i = 0; i < 5; i++) {
+      const r = await limiter.check(req(ANONYMOUS));
+      expect(r).toMatchObject({ allowed: true, scope: 'disabled', headers: {} });
+    }
+    expect(store.calls).toHaveLength(0);
+  });
+
+  it('fail-closed store errors become a 429 that says the limit could not be checked', async () => {
+    const failing: RateLimitStore = {
+      kind: 'redis',
+      consume: async (_key, limit) => ({ allowed: false, reason: 'store-unavailable', limit, remaining: 0, resetMs: 1_000, retryAfterMs: 1_000 }),
+      ping: async () => false,
+      close: async () => undefined,
+    };
+    const limiter = createRateLimiter(rateLimitConfigSchema.parse({}), failing);
+    const r = await limiter.check(req(ANONYMOUS));
+    expect(r).toMatchObject({ allowed: false, reason: 'store-unavailable', headers: { 'retry-after': '1' } });
+    const error = rateLimitedError(r);
+    expect(error.extensions).toMatchObject({ reason: 'store-unavailable' });
+    expect(error.message).toMatch(/could not be checked/);
+  });
+
+  it('fail-open store errors admit without inventing a quota', async () => {
+    const failing: RateLimitStore = {
+      kind: 'redis',
+      consume: async (_key, limit) => ({ allowed: true, reason: 'store-unavailable', limit, remaining: limit, resetMs: 0, retryAfterMs: 0 }),
+      ping: async () => false,
+      close: async () => undefined,
+    };
+    const r = await createRateLimiter(rateLimitConfigSchema.parse({}), failing).check(req(ANONYMOUS));
+    expect(r).toMatchObject({ allowed: true, reason: 'store-unavailable', headers: {} });
+  });
+});
