@@ -12,6 +12,10 @@ import { sendError } from './http/respond.ts';
 import { sendLiveness, sendReadiness, type ReadinessCheck } from './ops/health.ts';
 import { createLogger, type Logger } from './telemetry/logger.ts';
 import { UpstreamRegistry } from './upstream/registry.ts';
+import { compileTrustedProxies, createRateLimiter, createRateLimitStore, resolveClientIp, type RateLimiterHooks, type RateLimitStore } from './rate-limit/index.ts';
+import { rateLimitPolicy } from './inbound/rate-limit.ts';
+import { expensiveOperationsPlugin } from './graphql/expensive-operations.ts';
+import type { InboundPolicy } from './http/edge.ts';
 import type { UpstreamEvents } from './upstream/types.ts';
 
 export interface Gateway {
@@ -29,6 +33,8 @@ export interface Gateway {
 export interface GatewayOptions {
   log?: Logger;
   events?: UpstreamEvents;
+  onRateLimitDecision?: RateLimiterHooks['onDecision'];
+  onRateLimitStoreError?: (error: Error) => void;
 }
 
 /**
@@ -42,23 +48,53 @@ export async function createGateway(config: LoadedConfig, options: GatewayOption
   };
   const upstreams = new UpstreamRegistry(config, events, log);
   const lifecycle = new Lifecycle();
-  const edge = createEdge({ log, lifecycle, requestTimeoutMs: config.server.requestTimeoutMs });
+  const trustedProxies = compileTrustedProxies(config.rateLimit.trustedProxies);
+  const edge = createEdge({
+    log,
+    lifecycle,
+    requestTimeoutMs: config.server.requestTimeoutMs,
+    clientIp: (req) => resolveClientIp({ socketAddress: req.socket.remoteAddress, forwardedFor: req.headers['x-forwarded-for'] }, trustedProxies),
+  });
 
-  const supergraphDoor = createSupergraphDoor(config, upstreams, log);
+  const rateLimitStore: RateLimitStore = createRateLimitStore(config.rateLimit, {
+    redisUrl: config.redis.url,
+    logger: log,
+    onStoreError: options.onRateLimitStoreError,
+  });
+  // Decisions made before Redis connects would all take the fail mode: give it a moment.
+  if (!(await rateLimitStore.waitUntilReady(config.rateLimit.redis.connectTimeoutMs))) {
+    log.warn({ failMode: config.rateLimit.redis.failMode }, 'rate-limit store not reachable at start-up; decisions follow the fail mode until it is');
+  }
+  const limiter = createRateLimiter(config.rateLimit, rateLimitStore, { onDecision: options.onRateLimitDecision });
+  // Inbound policies every door runs, in order (authentication joins ahead of the limit).
+  const inbound: InboundPolicy[] = [rateLimitPolicy(limiter)].filter((p): p is InboundPolicy => p !== null);
+
+  const supergraphDoor = createSupergraphDoor(config, upstreams, log, [
+    expensiveOperationsPlugin('graphql', limiter, config.operationLimits, config.rateLimit.expensive.costThreshold),
+  ]);
   await supergraphDoor.start();
 
   const readiness: ReadinessCheck[] = [
     { name: 'supergraph', check: () => supergraphDoor.supergraph.loaded },
     { name: 'accepting', check: () => !lifecycle.draining },
   ];
+  // A fail-closed limiter cannot serve without its store; a fail-open one degrades instead.
+  if (rateLimitStore.kind === 'redis' && config.rateLimit.redis.failMode === 'closed') {
+    readiness.push({ name: 'rateLimitStore', check: () => rateLimitStore.ping() });
+  }
 
   const graphqlRoute: EdgeRoute = {
     door: 'graphql',
-    inbound: [],
+    inbound,
     handler: (req, res, ctx) =>
-      serveApollo(supergraphDoor.apollo, req, res, ctx, { bodyLimitBytes: config.server.bodyLimitBytes, allowGet: config.server.allowGetQueries }),
+      serveApollo(supergraphDoor.apollo, req, res, ctx, {
+        bodyLimitBytes: config.server.bodyLimitBytes,
+        allowGet: config.server.allowGetQueries,
+        limits: config.operationLimits,
+      }),
   };
-  const restRoute: EdgeRoute = { door: 'rest', inbound: [], handler: createPassthrough(config, upstreams) };
+  const passthrough = createPassthrough(config, upstreams);
+  const restRoute: EdgeRoute = { door: 'rest', inbound, handler: passthrough.handle, routeName: passthrough.routeNameOf };
   const notFound: EdgeRoute = {
     door: 'rest',
     inbound: [],
@@ -108,6 +144,7 @@ export async function createGateway(config: LoadedConfig, options: GatewayOption
       const result = server.listening ? await lifecycle.drain(server, config.server.drainTimeoutMs) : { drained: true };
       await supergraphDoor.stop();
       await upstreams.close();
+      await rateLimitStore.close();
       return result;
     },
   };

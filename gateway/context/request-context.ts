@@ -17,6 +17,8 @@ export interface RequestContext {
   readonly clientName: string | undefined;
   /** Set once by authentication; `anonymous` until then. */
   principal: Principal;
+  /** The matched route (REST route name, BFF client) once the edge knows it; keys per-route policy. */
+  route: string | undefined;
   /** Epoch ms after which nothing should still run for this request. */
   readonly deadline: number;
   /** Aborted when the client disconnects or the deadline passes; upstream calls listen to it. */
@@ -36,6 +38,8 @@ export interface EdgeOptions {
   clientName?: string;
   requestTimeoutMs: number;
   log: Logger;
+  /** The caller's address (trusted proxies applied); the socket's when absent. */
+  clientIp?: (req: IncomingMessage) => string;
 }
 
 /**
@@ -64,9 +68,10 @@ export function createRequestContext(
     door: options.door,
     clientName: options.clientName ?? headerValue(req, 'apollographql-client-name'),
     principal: ANONYMOUS,
+    route: undefined,
     deadline: startedAt + options.requestTimeoutMs,
     signal: controller.signal,
-    clientIp: req.socket.remoteAddress ?? 'unknown',
+    clientIp: options.clientIp ? options.clientIp(req) : (req.socket.remoteAddress ?? 'unknown'),
     traceparent: headerValue(req, 'traceparent'),
     tracestate: headerValue(req, 'tracestate'),
     log: options.log.child({ requestId }),

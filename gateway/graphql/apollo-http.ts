@@ -2,6 +2,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HeaderMap, type ApolloServer, type HTTPGraphQLRequest } from '@apollo/server';
 import { readJsonBody } from '../http/read-body.ts';
 import { MethodNotAllowedError } from '../errors/gateway-error.ts';
+import { findBatchViolation, findSourceViolation, toOperationLimitError } from './operation-limits/index.ts';
+import type { OperationLimitsConfig } from './operation-limits/config.ts';
 import type { RequestContext } from '../context/request-context.ts';
 import type { GraphQLContext } from './context.ts';
 
@@ -15,20 +17,23 @@ export async function serveApollo(
   req: IncomingMessage,
   res: ServerResponse,
   ctx: RequestContext,
-  options: { bodyLimitBytes: number; allowGet: boolean },
+  options: { bodyLimitBytes: number; allowGet: boolean; limits: OperationLimitsConfig },
 ): Promise<void> {
   const method = req.method ?? 'GET';
   const allowed = options.allowGet ? ['GET', 'POST'] : ['POST'];
   if (!allowed.includes(method)) throw new MethodNotAllowedError(method, allowed);
 
   const body = method === 'POST' ? await readJsonBody(req, options.bodyLimitBytes) : undefined;
+  const url = req.url ?? '/';
+  const q = url.indexOf('?');
+  const search = q >= 0 ? url.slice(q) : '';
+  refuseOverLimitSources(method === 'POST' ? body : new URLSearchParams(search).get('query'), options.limits);
+
   const headers = new HeaderMap();
   for (const [name, value] of Object.entries(req.headers)) {
     if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
   }
-  const url = req.url ?? '/';
-  const q = url.indexOf('?');
-  const httpGraphQLRequest: HTTPGraphQLRequest = { method, headers, search: q >= 0 ? url.slice(q) : '', body };
+  const httpGraphQLRequest: HTTPGraphQLRequest = { method, headers, search, body };
 
   const result = await apollo.executeHTTPGraphQLRequest({ httpGraphQLRequest, context: async () => ({ request: ctx }) });
   for (const [name, value] of result.headers) res.setHeader(name, value);
@@ -41,4 +46,22 @@ export async function serveApollo(
   }
   for await (const chunk of result.body.asyncIterator) res.write(chunk);
   res.end();
+}
+
+/**
+ * Size and token limits, checked on the raw text before Apollo parses anything (a plugin
+ * cannot refuse before parsing), and the batch size when the body is an array.
+ */
+function refuseOverLimitSources(payload: unknown, limits: OperationLimitsConfig): void {
+  const operations = Array.isArray(payload) ? payload : [payload];
+  if (Array.isArray(payload)) {
+    const batch = findBatchViolation(payload.length, limits.batching);
+    if (batch) throw toOperationLimitError(batch);
+  }
+  for (const op of operations) {
+    const query = typeof op === 'string' ? op : op !== null && typeof op === 'object' ? (op as { query?: unknown }).query : undefined;
+    if (typeof query !== 'string') continue;
+    const violation = findSourceViolation(query, limits);
+    if (violation) throw toOperationLimitError(violation);
+  }
 }

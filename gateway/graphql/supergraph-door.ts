@@ -1,5 +1,7 @@
 import { ApolloGateway } from '@apollo/gateway';
-import { ApolloServer } from '@apollo/server';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { apolloParseOptions, operationLimitsPlugin } from './operation-limits/index.ts';
+import { resolveIntrospection } from './operation-limits/config.ts';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginUsageReportingDisabled } from '@apollo/server/plugin/disabled';
 import type { LoadedConfig } from '../config/index.ts';
@@ -22,7 +24,12 @@ export interface SupergraphDoor {
  * Each subgraph's fetches go through that subgraph's upstream pipeline; a routing URL in
  * config (`subgraphs.<name>.url`) overrides the one in the supergraph.
  */
-export function createSupergraphDoor(config: LoadedConfig, upstreams: UpstreamRegistry, log: Logger): SupergraphDoor {
+export function createSupergraphDoor(
+  config: LoadedConfig,
+  upstreams: UpstreamRegistry,
+  log: Logger,
+  extraPlugins: ReadonlyArray<ApolloServerPlugin<GraphQLContext> | null> = [],
+): SupergraphDoor {
   const supergraph = new SupergraphFile(config.supergraph.path);
   const gateway = new ApolloGateway({
     supergraphSdl: supergraph,
@@ -41,8 +48,15 @@ export function createSupergraphDoor(config: LoadedConfig, upstreams: UpstreamRe
     includeStacktraceInErrorResponses: false,
     // Shutdown is ours (drain, then stop); Apollo's handler would stop early and re-raise the signal.
     stopOnTerminationSignals: false,
-    introspection: process.env.NODE_ENV !== 'production',
-    plugins: [ApolloServerPluginLandingPageDisabled(), ApolloServerPluginUsageReportingDisabled()],
+    introspection: resolveIntrospection(config.operationLimits),
+    parseOptions: apolloParseOptions(config.operationLimits),
+    allowBatchedHttpRequests: config.operationLimits.batching.enabled,
+    plugins: [
+      ApolloServerPluginLandingPageDisabled(),
+      ApolloServerPluginUsageReportingDisabled(),
+      operationLimitsPlugin(config.operationLimits, { onViolation: (v) => log.info({ limit: v.limit, value: v.value, max: v.max }, 'operation limit exceeded') }),
+      ...extraPlugins.filter((p): p is ApolloServerPlugin<GraphQLContext> => p !== null),
+    ],
   });
   return {
     apollo,

@@ -16,20 +16,24 @@ export interface EdgeRoute {
   readonly handler: DoorHandler;
   /** Inbound policies for this route, in order. */
   readonly inbound: readonly InboundPolicy[];
+  /** Names the route a request is for (REST route, BFF client) before the policies run. */
+  readonly routeName?: (req: IncomingMessage) => string | undefined;
 }
 
 /**
  * The edge: creates the request context once, runs the inbound policies, calls the door,
  * turns whatever was thrown into the door's error format, and writes the access log line.
  */
-export function createEdge(options: { log: Logger; lifecycle: Lifecycle; requestTimeoutMs: number }) {
+export function createEdge(options: { log: Logger; lifecycle: Lifecycle; requestTimeoutMs: number; clientIp?: (req: IncomingMessage) => string }) {
   return async function handle(req: IncomingMessage, res: ServerResponse, route: EdgeRoute): Promise<void> {
     const { ctx, dispose } = createRequestContext(req, res, {
       door: route.door,
       clientName: route.clientName,
       requestTimeoutMs: options.requestTimeoutMs,
       log: options.log,
+      clientIp: options.clientIp,
     });
+    ctx.route = route.routeName?.(req);
     res.setHeader('x-request-id', ctx.requestId);
     let errorCode: string | undefined;
     try {

@@ -115,6 +115,8 @@ export const rateLimitConfigSchema = z.strictObject({
       keyPrefix: z.string().min(1).default('bffgw:rl:'),
       /** Longest pause between reconnection attempts (backoff doubles up to it). Default 2000 ms. */
       maxReconnectDelayMs: positiveInt.default(2_000),
+      /** How long start-up waits for Redis before serving with the fail mode. Default 2000 ms. */
+      connectTimeoutMs: positiveInt.default(2_000),
     })
     .prefault({}),
   memory: z

@@ -16,7 +16,11 @@ export interface RateLimitRequest {
   readonly door: RateLimitedDoor;
   /** A route with its own bucket when `rateLimit.routes` names it (REST route, BFF client…). */
   readonly route?: string;
-  /** Also draw from the `expensive` bucket (e.g. operation cost above `expensive.costThreshold`). */
+  /**
+   * Draw from the `expensive` bucket instead of the request bucket: the second check a
+   * GraphQL door makes once it knows the operation's cost is above
+   * `expensive.costThreshold` (the request bucket was drawn at the edge, before parsing).
+   */
   readonly expensive?: boolean;
 }
 
@@ -72,7 +76,7 @@ const DISABLED: Decision = Object.freeze({
 /**
  * Builds the limiter once from validated config: every (bucket, tier) pair is resolved
  * here, so `check` only picks a precomputed bucket and makes one store call (two for
- * expensive requests, in parallel).
+ * the expensive bucket: a second, separate check).
  */
 export function createRateLimiter(config: RateLimitConfig, store: RateLimitStore, hooks: RateLimiterHooks = {}): RateLimiter {
   const shared = bucketsFor('global', config, undefined);
@@ -104,12 +108,9 @@ export function createRateLimiter(config: RateLimitConfig, store: RateLimitStore
         return { allowed: true, reason: 'within-limit', tier, scope: 'disabled', identity, decision: DISABLED, headers: {} };
       }
       const main = ((request.route !== undefined && routes.get(request.route)) || doors.get(request.door) || shared)[tier];
-      const buckets = request.expensive ? [main, expensive[tier]] : [main];
-      const decisions = await Promise.all(buckets.map((b) => store.consume(`${b.scope}:${identity}`, b.limit, b.windowMs)));
-      const i = binding(decisions);
-      const decision = decisions[i] as Decision;
-      const bucket = buckets[i] as Bucket;
-      const allowed = decisions.every((d) => d.allowed);
+      const bucket = request.expensive ? expensive[tier] : main;
+      const decision = await store.consume(`${bucket.scope}:${identity}`, bucket.limit, bucket.windowMs);
+      const allowed = decision.allowed;
       report({ tier, allowed, door: request.door, scope: bucket.scope, reason: decision.reason });
       return {
         allowed,
@@ -152,18 +153,6 @@ export function identityOf(request: Pick<RateLimitRequest, 'principal' | 'client
 export function tierOf(principal: Principal, fallback: Tier): Tier {
   if (principal.kind === 'anonymous') return 'anonymous';
   return (tierNames as readonly string[]).includes(principal.tier) ? (principal.tier as Tier) : fallback;
-}
-
-/** Which of the decisions the client should hear about: a denial (the longest wait), else the tightest quota. */
-function binding(decisions: readonly Decision[]): number {
-  let best = 0;
-  for (let i = 1; i < decisions.length; i++) {
-    const d = decisions[i] as Decision;
-    const b = decisions[best] as Decision;
-    const worse = d.allowed === b.allowed ? (d.allowed ? d.remaining < b.remaining : d.retryAfterMs > b.retryAfterMs) : !d.allowed;
-    if (worse) best = i;
-  }
-  return best;
 }
 
 function bucketsFor(scope: string, config: RateLimitConfig, override: LimitOverrideConfig | undefined): BucketsByTier {

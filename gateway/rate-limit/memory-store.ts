@@ -72,6 +72,10 @@ export class MemoryRateLimitStore implements RateLimitStore {
     return Promise.resolve(true);
   }
 
+  waitUntilReady(): Promise<boolean> {
+    return Promise.resolve(true);
+  }
+
   close(): Promise<void> {
     clearInterval(this.#sweeper);
     this.#buckets.clear();

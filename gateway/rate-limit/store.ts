@@ -38,6 +38,8 @@ export interface RateLimitStore {
   consume(key: string, limit: number, windowMs: number, cost?: number): Promise<Decision>;
   /** Whether the store answers now (for `/readyz`). */
   ping(): Promise<boolean>;
+  /** Resolves once the store can decide (true), or false after `timeoutMs`; start-up awaits it. */
+  waitUntilReady(timeoutMs: number): Promise<boolean>;
   close(): Promise<void>;
 }
 

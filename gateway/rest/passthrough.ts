@@ -8,7 +8,7 @@ import { targetFromUrl, type UpstreamRegistry } from '../upstream/registry.ts';
 import type { HttpMethod } from '../upstream/types.ts';
 import { clientResponseHeaders, upstreamRequestHeaders } from './forward-headers.ts';
 import { normalizePath } from './normalize-path.ts';
-import { RouteTable } from './route-table.ts';
+import { RouteTable, type RouteMatch } from './route-table.ts';
 
 const IDEMPOTENT_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS']);
 
@@ -24,11 +24,33 @@ export function createPassthrough(config: LoadedConfig, upstreams: UpstreamRegis
   );
   const limit = config.server.passthroughBodyLimitBytes;
 
-  return async function handle(req: IncomingMessage, res: ServerResponse, ctx: RequestContext): Promise<void> {
+  // The match is made once, when the edge asks for the route name, and reused by the handler.
+  const matches = new WeakMap<IncomingMessage, RouteMatch>();
+  const matchOf = (req: IncomingMessage): RouteMatch => {
+    let match = matches.get(req);
+    if (!match) {
+      const url = req.url ?? '/';
+      const q = url.indexOf('?');
+      match = table.match((req.method ?? 'GET').toUpperCase(), normalizePath(q >= 0 ? url.slice(0, q) : url));
+      matches.set(req, match);
+    }
+    return match;
+  };
+
+  /** The route's name for per-route policy, or undefined when nothing matches (the handler then says why). */
+  const routeNameOf = (req: IncomingMessage): string | undefined => {
+    try {
+      return matchOf(req).route.name;
+    } catch {
+      return undefined;
+    }
+  };
+
+  const handle = async (req: IncomingMessage, res: ServerResponse, ctx: RequestContext): Promise<void> => {
     const url = req.url ?? '/';
     const q = url.indexOf('?');
     const method = (req.method ?? 'GET').toUpperCase();
-    const { route, upstreamPath } = table.match(method, normalizePath(q >= 0 ? url.slice(0, q) : url));
+    const { route, upstreamPath } = matchOf(req);
     const pipe = pipelines.get(route.name);
     if (!pipe) throw new Error(`route "${route.name}" has no pipeline`);
 
@@ -55,6 +77,7 @@ export function createPassthrough(config: LoadedConfig, upstreams: UpstreamRegis
       throw ctx.signal.aborted ? new ClientClosedRequestError() : new UpstreamUnavailableError(route.name, error);
     }
   };
+  return { handle, routeNameOf };
 }
 
 /** Counts streamed bytes; past the limit the upload fails and the upstream call aborts. */

@@ -38,6 +38,7 @@ export function createTestContext(options: TestContextOptions = {}): TestContext
     door: options.door ?? 'rest',
     clientName: options.clientName,
     principal: options.principal ?? ANONYMOUS,
+    route: undefined,
     deadline: startedAt + deadlineMs,
     signal: controller.signal,
     clientIp: '127.0.0.1',

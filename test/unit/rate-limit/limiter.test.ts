@@ -93,18 +93,18 @@ describe('createRateLimiter: who is counted, against what', () => {
     ]);
   });
 
-  it('draws expensive requests from the expensive bucket too, and reports the one that binds', async () => {
+  it('draws an expensive check from the expensive bucket alone (the request bucket is drawn at the edge)', async () => {
     const { limiter, store } = setup({ tiers: { free: { limit: 100 } }, expensive: { limit: 2 } });
     const first = await limiter.check(req(user('a'), { expensive: true }));
     expect(first).toMatchObject({ allowed: true, scope: 'expensive' });
     expect(first.headers['ratelimit-remaining']).toBe('1');
-    expect(store.calls.map((c) => c.key)).toEqual(['global:u:a', 'expensive:u:a']);
+    expect(store.calls.map((c) => c.key)).toEqual(['expensive:u:a']);
     await limiter.check(req(user('a'), { expensive: true }));
     const third = await limiter.check(req(user('a'), { expensive: true }));
     expect(third).toMatchObject({ allowed: false, scope: 'expensive', reason: 'limit-exceeded' });
     const cheap = await limiter.check(req(user('a')));
     expect(cheap).toMatchObject({ allowed: true, scope: 'global' });
-    expect(cheap.headers['ratelimit-remaining']).toBe('96'); // all four requests counted in the general bucket
+    expect(cheap.headers['ratelimit-remaining']).toBe('99'); // only the plain check drew from the request bucket
   });
 });
 
@@ -177,6 +177,7 @@ describe('createRateLimiter: what the client hears', () => {
       kind: 'redis',
       consume: async (_key, limit) => ({ allowed: false, reason: 'store-unavailable', limit, remaining: 0, resetMs: 1_000, retryAfterMs: 1_000 }),
       ping: async () => false,
+      waitUntilReady: async () => false,
       close: async () => undefined,
     };
     const limiter = createRateLimiter(rateLimitConfigSchema.parse({}), failing);
@@ -192,6 +193,7 @@ describe('createRateLimiter: what the client hears', () => {
       kind: 'redis',
       consume: async (_key, limit) => ({ allowed: true, reason: 'store-unavailable', limit, remaining: limit, resetMs: 0, retryAfterMs: 0 }),
       ping: async () => false,
+      waitUntilReady: async () => false,
       close: async () => undefined,
     };
     const r = await createRateLimiter(rateLimitConfigSchema.parse({}), failing).check(req(ANONYMOUS));

@@ -1,0 +1,37 @@
+import type { ApolloServerPlugin } from '@apollo/server';
+import type { Door } from '../context/request-context.ts';
+import { estimateCost } from './operation-limits/index.ts';
+import type { OperationLimitsConfig } from './operation-limits/config.ts';
+import { rateLimitedError, type RateLimiter } from '../rate-limit/index.ts';
+import { toGraphQLError } from '../errors/render.ts';
+import type { GraphQLContext } from './context.ts';
+
+/**
+ * The separate budget for expensive operations: once an operation is resolved its cost is
+ * estimated, and one above `rateLimit.expensive.costThreshold` also draws from the
+ * expensive bucket. Only for requests that came in by this door: a BFF's in-process calls
+ * to the supergraph were already counted at the BFF door.
+ */
+export function expensiveOperationsPlugin(
+  door: Door,
+  limiter: RateLimiter,
+  limits: OperationLimitsConfig,
+  costThreshold: number,
+): ApolloServerPlugin<GraphQLContext> | null {
+  if (!limiter.enabled) return null;
+  return {
+    async requestDidStart({ contextValue }) {
+      const ctx = contextValue.request;
+      if (ctx.door !== door || ctx.door === 'ops') return;
+      const rateLimitedDoor = ctx.door;
+      return {
+        async didResolveOperation({ document, operationName, request, schema }) {
+          const cost = estimateCost(document, limits, { schema, operationName: operationName ?? undefined, variables: request.variables });
+          if (cost <= costThreshold) return;
+          const result = await limiter.check({ principal: ctx.principal, clientIp: ctx.clientIp, door: rateLimitedDoor, route: ctx.route, expensive: true });
+          if (!result.allowed) throw toGraphQLError(rateLimitedError(result), 'request');
+        },
+      };
+    },
+  };
+}

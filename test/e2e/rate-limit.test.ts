@@ -1,0 +1,135 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Gateway } from '../../gateway/app.ts';
+import type { GatewayConfigInput } from '../../gateway/config/index.ts';
+import { startGateway } from '../helpers/gateway.ts';
+import { requireSharedRedis, uniqueKeyPrefix } from '../helpers/redis-shared.ts';
+import { startRedisServer, type TestRedisServer } from '../helpers/redis-server.ts';
+import { startTestServer, type TestServer } from '../helpers/http-server.ts';
+
+/** Rate limits through real gateways, with a real Redis between them. */
+
+const ANON_LIMIT = 100;
+function limitedConfig(redisUrl: string, keyPrefix: string, upstreamUrl: string, extra: GatewayConfigInput = {}): GatewayConfigInput {
+  return {
+    redis: { url: redisUrl },
+    rateLimit: {
+      tiers: { anonymous: { limit: ANON_LIMIT, windowMs: 60_000 } },
+      redis: { keyPrefix, timeoutMs: 200 },
+    },
+    routes: [{ name: 'echo', prefix: '/echo', targets: [{ url: upstreamUrl }] }],
+    ...extra,
+  };
+}
+
+describe('rate limits shared through Redis', () => {
+  let upstream: TestServer;
+  beforeAll(async () => {
+    await requireSharedRedis();
+    upstream = await startTestServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
+    });
+  });
+  afterAll(async () => {
+    await upstream?.close();
+  });
+
+  it('two gateway instances, 300 concurrent requests for one caller, limit 100 → exactly 100 admitted', async () => {
+    const prefix = uniqueKeyPrefix('e2e-exact');
+    const a = await startGateway(limitedConfig('redis://127.0.0.1:6379', prefix, upstream.url));
+    const b = await startGateway(limitedConfig('redis://127.0.0.1:6379', prefix, upstream.url));
+    try {
+      const before = upstream.requests.length;
+      const statuses = await Promise.all(
+        Array.from({ length: 300 }, (_, i) => fetch(`${(i % 2 ? a : b).url}/api/v1/echo/x`).then(async (r) => (await r.arrayBuffer(), r.status))),
+      );
+      expect(statuses.filter((s) => s === 200)).toHaveLength(ANON_LIMIT);
+      expect(statuses.filter((s) => s === 429)).toHaveLength(300 - ANON_LIMIT);
+      expect(upstream.requests.length - before).toBe(ANON_LIMIT);
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+
+  it('429 carries Retry-After and RateLimit-* (REST: problem+json; GraphQL: RATE_LIMITED), allowed responses carry RateLimit-*', async () => {
+    const prefix = uniqueKeyPrefix('e2e-headers');
+    const gw = await startGateway(
+      limitedConfig('redis://127.0.0.1:6379', prefix, upstream.url, {
+        rateLimit: { tiers: { anonymous: { limit: 2, windowMs: 60_000 } }, redis: { keyPrefix: prefix } },
+      }),
+    );
+    try {
+      const ok = await fetch(`${gw.url}/api/v1/echo/x`);
+      expect(ok.status).toBe(200);
+      expect(ok.headers.get('ratelimit-limit')).toBe('2');
+      expect(ok.headers.get('ratelimit-remaining')).toBe('1');
+      expect(Number(ok.headers.get('ratelimit-reset'))).toBeGreaterThan(0);
+      await (await fetch(`${gw.url}/api/v1/echo/x`)).arrayBuffer();
+
+      const rest = await fetch(`${gw.url}/api/v1/echo/x`);
+      expect(rest.status).toBe(429);
+      expect(rest.headers.get('content-type')).toBe('application/problem+json');
+      expect(Number(rest.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect(rest.headers.get('ratelimit-remaining')).toBe('0');
+      expect(await rest.json()).toMatchObject({ status: 429, code: 'RATE_LIMITED' });
+
+      const gql = await fetch(`${gw.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ __typename }"}' });
+      expect(gql.status).toBe(429);
+      expect(gql.headers.get('retry-after')).not.toBeNull();
+      const body = (await gql.json()) as { errors: Array<{ extensions: { code: string } }> };
+      expect(body.errors[0]?.extensions.code).toBe('RATE_LIMITED');
+    } finally {
+      await gw.close();
+    }
+  });
+});
+
+describe('a dead Redis', () => {
+  let redis: TestRedisServer;
+  let upstream: TestServer;
+  let gateway: Gateway;
+  const storeErrors: Error[] = [];
+
+  beforeAll(async () => {
+    redis = await startRedisServer();
+    upstream = await startTestServer((_req, res) => void res.writeHead(200).end("ok"));
+    gateway = await startGateway(
+      limitedConfig(redis.url, uniqueKeyPrefix('e2e-dead'), upstream.url, {
+        rateLimit: { tiers: { anonymous: { limit: 3, windowMs: 60_000 } }, redis: { timeoutMs: 100, failMode: 'open', maxReconnectDelayMs: 100 } },
+      }),
+      { onRateLimitStoreError: (e) => storeErrors.push(e) },
+    );
+  });
+  afterAll(async () => {
+    await gateway?.close();
+    await upstream?.close();
+    await redis?.stop();
+  });
+
+  it('fails open while Redis is down (and reports it), and enforces again once it is back, without a restart', async () => {
+    const statuses = async (n: number): Promise<number[]> => {
+      const out: number[] = [];
+      for (let i = 0; i < n; i++) {
+        const r = await fetch(`${gateway.url}/api/v1/echo/x`);
+        await r.arrayBuffer();
+        out.push(r.status);
+      }
+      return out;
+    };
+    expect(await statuses(4)).toEqual([200, 200, 200, 429]);
+
+    await redis.stop();
+    expect(await statuses(6)).toEqual([200, 200, 200, 200, 200, 200]);
+    expect(storeErrors.length).toBeGreaterThan(0);
+
+    await redis.restart();
+    // Reconnection is the client's own; wait (bounded) until a decision is enforced again.
+    let enforced = false;
+    for (let i = 0; i < 50 && !enforced; i++) {
+      const got = await statuses(1);
+      enforced = got[0] === 429;
+      if (!enforced) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(enforced).toBe(true);
+  });
+});
