@@ -75,6 +75,110 @@ export class MethodNotAllowedError extends GatewayError {
   }
 }
 
+/**
+ * Why a caller could not be authenticated: a stable machine value in `extensions.reason`,
+ * so clients (and tests) can tell "refresh your token" from "your IdP is misconfigured".
+ */
+export type AuthFailureReason =
+  /** No credentials, where the route needs some. */
+  | 'missing_credentials'
+  /** Not a JWT at all, or an Authorization header that is not `Bearer <token>`. */
+  | 'malformed_token'
+  | 'token_expired'
+  | 'token_not_yet_valid'
+  | 'invalid_issuer'
+  | 'invalid_audience'
+  /** A claim the gateway requires (`exp`, `sub`) is absent; `extensions.claim` names it. */
+  | 'missing_claim'
+  /** A claim has the wrong type or value; `extensions.claim` names it. */
+  | 'invalid_claim'
+  /** No key in the trusted key set has the token's `kid` (or several do). */
+  | 'unknown_key'
+  | 'invalid_signature'
+  /** `alg` is not on the allow-list (`none`, HS*, or simply not configured). */
+  | 'algorithm_not_allowed'
+  /** The key set could not be fetched and no cached key matches. */
+  | 'jwks_unavailable'
+  | 'invalid_api_key';
+
+export interface UnauthenticatedOptions {
+  /** The claim a `missing_claim` / `invalid_claim` failure is about. */
+  claim?: string;
+  /** Which credential failed; decides the `WWW-Authenticate` challenge. Default `Bearer`. */
+  scheme?: 'Bearer' | 'ApiKey';
+  cause?: unknown;
+}
+
+export const AUTH_REALM = 'bff-gateway';
+
+/**
+ * 401. Carries an RFC 6750 `WWW-Authenticate` challenge for REST doors: a bare challenge
+ * when credentials are missing, `error="invalid_token"` when a presented token failed.
+ */
+export class UnauthenticatedError extends GatewayError {
+  readonly reason: AuthFailureReason;
+
+  constructor(reason: AuthFailureReason, message: string, options: UnauthenticatedOptions = {}) {
+    super('UNAUTHENTICATED', message, {
+      cause: options.cause,
+      headers: { 'www-authenticate': authChallenge(reason, message, options.scheme ?? 'Bearer') },
+      extensions: { reason, ...(options.claim === undefined ? {} : { claim: options.claim }) },
+    });
+    this.reason = reason;
+  }
+}
+
+function authChallenge(reason: AuthFailureReason, message: string, scheme: 'Bearer' | 'ApiKey'): string {
+  const realm = `${scheme} realm="${AUTH_REALM}"`;
+  if (reason === 'missing_credentials') return realm;
+  if (scheme === 'ApiKey') return `${realm}, error="invalid_key"`;
+  // error_description is a quoted-string limited to %x20-21 / %x23-5B / %x5D-7E (RFC 6750 §3).
+  const description = message.replace(/[^\x20\x21\x23-\x5b\x5d-\x7e]/g, '');
+  return `${realm}, error="invalid_token", error_description="${description}"`;
+}
+
+/** Why an authenticated caller was refused. */
+export type ForbiddenReason = 'insufficient_scope' | 'missing_role' | 'route_not_allowed';
+
+export interface ForbiddenDetails {
+  reason: ForbiddenReason;
+  /** For `insufficient_scope`: any one of these scope sets would do. */
+  requiredScopes?: ReadonlyArray<readonly string[]>;
+  /** For `missing_role`: any one of these roles would do. */
+  requiredRoles?: readonly string[];
+  /** For `route_not_allowed`: the route the API key is not allowed on. */
+  route?: string;
+}
+
+/** 403: the caller is known but lacks a scope, a role, or (API keys) the route. */
+export class ForbiddenError extends GatewayError {
+  readonly reason: ForbiddenReason;
+
+  constructor(details: ForbiddenDetails) {
+    const { reason, requiredScopes, requiredRoles, route } = details;
+    const message =
+      reason === 'insufficient_scope'
+        ? `Missing scope: requires ${(requiredScopes ?? []).map((set) => `"${set.join(' ')}"`).join(' or ')}`
+        : reason === 'missing_role'
+          ? `Missing role: requires one of ${(requiredRoles ?? []).join(', ')}`
+          : `This API key is not allowed on route "${route ?? ''}"`;
+    const firstScopes = requiredScopes?.[0];
+    super('FORBIDDEN', message, {
+      headers:
+        reason === 'insufficient_scope' && firstScopes
+          ? { 'www-authenticate': `Bearer realm="${AUTH_REALM}", error="insufficient_scope", scope="${firstScopes.join(' ')}"` }
+          : {},
+      extensions: {
+        reason,
+        ...(requiredScopes === undefined ? {} : { requiredScopes }),
+        ...(requiredRoles === undefined ? {} : { requiredRoles }),
+        ...(route === undefined ? {} : { route }),
+      },
+    });
+    this.reason = reason;
+  }
+}
+
 export class UpstreamUnavailableError extends GatewayError {
   constructor(upstream: string, cause?: unknown) {
     super('UPSTREAM_UNAVAILABLE', `Upstream "${upstream}" is unavailable`, { cause, extensions: { upstream } });
