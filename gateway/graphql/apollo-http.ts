@@ -7,17 +7,35 @@ import type { OperationLimitsConfig } from './operation-limits/config.ts';
 import type { RequestContext } from '../context/request-context.ts';
 import type { GraphQLContext } from './context.ts';
 
+export interface ServeApolloOptions {
+  bodyLimitBytes: number;
+  allowGet: boolean;
+  limits: OperationLimitsConfig;
+}
+
 /**
  * Bridges node:http to an Apollo Server (the supergraph door and every BFF door use it):
  * our body reader enforces the size limit and JSON errors, Apollo does the GraphQL-over-HTTP
  * part (GET rules, CSRF prevention, status codes).
  */
-export async function serveApollo(
-  apollo: ApolloServer<GraphQLContext>,
+export function serveApollo(apollo: ApolloServer<GraphQLContext>, req: IncomingMessage, res: ServerResponse, ctx: RequestContext, options: ServeApolloOptions): Promise<void>;
+/** A door whose resolvers need more than `{ request }` (a BFF's loaders) builds its own context value, once per request. */
+export function serveApollo<TContext extends GraphQLContext>(
+  apollo: ApolloServer<TContext>,
   req: IncomingMessage,
   res: ServerResponse,
   ctx: RequestContext,
-  options: { bodyLimitBytes: number; allowGet: boolean; limits: OperationLimitsConfig },
+  options: ServeApolloOptions,
+  contextValue: () => Promise<TContext>,
+): Promise<void>;
+export async function serveApollo<TContext extends GraphQLContext>(
+  apollo: ApolloServer<TContext>,
+  req: IncomingMessage,
+  res: ServerResponse,
+  ctx: RequestContext,
+  options: ServeApolloOptions,
+  // Only the first overload omits it, and its TContext is GraphQLContext.
+  contextValue: () => Promise<TContext> = async () => ({ request: ctx }) as TContext,
 ): Promise<void> {
   const method = req.method ?? 'GET';
   const allowed = options.allowGet ? ['GET', 'POST'] : ['POST'];
@@ -35,7 +53,7 @@ export async function serveApollo(
   }
   const httpGraphQLRequest: HTTPGraphQLRequest = { method, headers, search, body };
 
-  const result = await apollo.executeHTTPGraphQLRequest({ httpGraphQLRequest, context: async () => ({ request: ctx }) });
+  const result = await apollo.executeHTTPGraphQLRequest({ httpGraphQLRequest, context: contextValue });
   for (const [name, value] of result.headers) res.setHeader(name, value);
   res.setHeader('x-request-id', ctx.requestId);
   res.statusCode = result.status ?? 200;

@@ -1,0 +1,49 @@
+import type { RequestContext } from '../../gateway/context/request-context.ts';
+import { UpstreamBadResponseError } from '../../gateway/errors/gateway-error.ts';
+import type { UpstreamCall } from '../../gateway/upstream/types.ts';
+import { authorizationOf } from './caller-credentials.ts';
+import type { Operation } from './operations.ts';
+import type { SupergraphClient, SupergraphResult } from './supergraph-client.ts';
+
+/** The upstream name the remote supergraph's pipeline is registered under. */
+export const SUPERGRAPH_UPSTREAM = 'supergraph';
+
+/**
+ * Runs BFF operations against a remote gateway's `POST /graphql`, through the upstream
+ * pipeline `call` (build it with `upstreams.pipeline(SUPERGRAPH_UPSTREAM, 'subgraph',
+ * [targetFromUrl(url)])`), so a BFF can run as a process of its own with the same breaker,
+ * timeout and retry policies. The caller's `Authorization` header is forwarded: the remote
+ * gateway authenticates the caller itself (it strips the identity headers we would add).
+ * Queries may be retried; mutations never are.
+ */
+export function createHttpSupergraphClient(call: UpstreamCall): SupergraphClient {
+  async function execute<TData, TVariables>(op: Operation<TData, TVariables>, variables: TVariables, ctx: RequestContext): Promise<SupergraphResult<TData>> {
+    const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json' };
+    const authorization = authorizationOf(ctx);
+    if (authorization) headers.authorization = authorization;
+    const res = await call({
+      upstream: SUPERGRAPH_UPSTREAM,
+      method: 'POST',
+      path: '',
+      headers,
+      body: JSON.stringify({ query: op.text, operationName: op.name, variables }),
+      idempotent: op.type === 'query',
+      ctx,
+      operationName: op.name,
+    });
+    const text = await res.body.text();
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      throw new UpstreamBadResponseError(SUPERGRAPH_UPSTREAM, `status ${res.statusCode}, body is not JSON`);
+    }
+    // GraphQL over HTTP: a 4xx/5xx with a GraphQL body (401, 429, 400) is still an answer.
+    if (parsed === null || typeof parsed !== 'object' || !('data' in parsed || 'errors' in parsed)) {
+      throw new UpstreamBadResponseError(SUPERGRAPH_UPSTREAM, `status ${res.statusCode}, not a GraphQL response`);
+    }
+    const body = parsed as { data?: TData | null; errors?: SupergraphResult<TData>['errors'] };
+    return { data: body.data ?? null, errors: Array.isArray(body.errors) ? body.errors : [] };
+  }
+  return { execute };
+}
