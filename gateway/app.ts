@@ -14,9 +14,20 @@ import { createLogger, type Logger } from './telemetry/logger.ts';
 import { UpstreamRegistry } from './upstream/registry.ts';
 import { compileTrustedProxies, createRateLimiter, createRateLimitStore, resolveClientIp, type RateLimiterHooks, type RateLimitStore } from './rate-limit/index.ts';
 import { rateLimitPolicy } from './inbound/rate-limit.ts';
+import { accessPolicy, authenticatePolicy } from './inbound/authenticate.ts';
+import { createAuthenticator, DEV_JWKS_PATH, devJwksDocument } from './auth/index.ts';
 import { expensiveOperationsPlugin } from './graphql/expensive-operations.ts';
 import type { InboundPolicy } from './http/edge.ts';
+import { createBffDoors, createInProcessSupergraphClient } from '../bffs/index.ts';
 import type { UpstreamEvents } from './upstream/types.ts';
+import { GatewayMetrics } from './telemetry/metrics.ts';
+import { createRequestObserver } from './telemetry/request-observer.ts';
+import { combineEvents, upstreamTelemetryEvents } from './telemetry/upstream-events.ts';
+import { rateLimitTelemetry } from './telemetry/rate-limit-hooks.ts';
+import { graphqlTelemetryPlugin } from './telemetry/graphql-plugin.ts';
+import { watchSupergraph } from './graphql/supergraph-watch.ts';
+import { CloseHooks, type CloseHook } from './ops/close-hooks.ts';
+import { sendMetrics } from './ops/metrics-endpoint.ts';
 
 export interface Gateway {
   readonly config: LoadedConfig;
@@ -26,8 +37,14 @@ export interface Gateway {
   /** Base URL once listening, e.g. `http://127.0.0.1:4000`. */
   readonly url: string;
   listen(): Promise<string>;
-  /** Graceful: stop accepting, drain in-flight requests, close pools. */
+  /** Graceful: readiness off, stop accepting, drain in-flight requests, then run the close hooks (pools, stores, …). */
   close(): Promise<{ drained: boolean }>;
+  /** This gateway's Prometheus registry (also served at `GET /metrics`). */
+  readonly metrics: GatewayMetrics;
+  /** Something to close on shutdown, after draining; hooks run last registered first. */
+  onClose(name: string, hook: CloseHook): void;
+  /** One more condition for `/readyz`. */
+  addReadinessCheck(check: ReadinessCheck): void;
 }
 
 export interface GatewayOptions {
@@ -43,10 +60,16 @@ export interface GatewayOptions {
  */
 export async function createGateway(config: LoadedConfig, options: GatewayOptions = {}): Promise<Gateway> {
   const log = options.log ?? createLogger(config.log.level);
-  const events: UpstreamEvents = options.events ?? {
-    onBreakerStateChange: (e) => log.warn({ upstream: e.upstream, origin: e.origin, from: e.from, to: e.to, reason: e.reason }, 'circuit breaker state changed'),
-  };
+  const closers = new CloseHooks();
+  const metrics: GatewayMetrics = new GatewayMetrics({
+    operationNames: config.metrics.operationNames,
+    maxOperationNames: config.metrics.maxOperationNames,
+    breakers: () => upstreams.breakerStates(),
+  });
+  // Metrics and the breaker-transition log line always; the caller's observers too.
+  const events: UpstreamEvents = combineEvents(upstreamTelemetryEvents(metrics, log), options.events);
   const upstreams = new UpstreamRegistry(config, events, log);
+  closers.add('upstream pools', () => upstreams.close());
   const lifecycle = new Lifecycle();
   const trustedProxies = compileTrustedProxies(config.rateLimit.trustedProxies);
   const edge = createEdge({
@@ -54,25 +77,58 @@ export async function createGateway(config: LoadedConfig, options: GatewayOption
     lifecycle,
     requestTimeoutMs: config.server.requestTimeoutMs,
     clientIp: (req) => resolveClientIp({ socketAddress: req.socket.remoteAddress, forwardedFor: req.headers['x-forwarded-for'] }, trustedProxies),
+    observer: createRequestObserver(metrics),
   });
+  const rateLimitHooks = rateLimitTelemetry(metrics, { onDecision: options.onRateLimitDecision, onStoreError: options.onRateLimitStoreError });
 
   const rateLimitStore: RateLimitStore = createRateLimitStore(config.rateLimit, {
     redisUrl: config.redis.url,
     logger: log,
-    onStoreError: options.onRateLimitStoreError,
+    onStoreError: rateLimitHooks.onStoreError,
   });
+  closers.add('rate-limit store', () => rateLimitStore.close());
   // Decisions made before Redis connects would all take the fail mode: give it a moment.
   if (!(await rateLimitStore.waitUntilReady(config.rateLimit.redis.connectTimeoutMs))) {
     log.warn({ failMode: config.rateLimit.redis.failMode }, 'rate-limit store not reachable at start-up; decisions follow the fail mode until it is');
   }
-  const limiter = createRateLimiter(config.rateLimit, rateLimitStore, { onDecision: options.onRateLimitDecision });
-  // Inbound policies every door runs, in order (authentication joins ahead of the limit).
-  const inbound: InboundPolicy[] = [rateLimitPolicy(limiter)].filter((p): p is InboundPolicy => p !== null);
+  const limiter = createRateLimiter(config.rateLimit, rateLimitStore, { onDecision: rateLimitHooks.onDecision });
+  // Built once: key sources, API-key hashes and the dev key are loaded here, not per request.
+  const authenticate = createAuthenticator(config.auth);
+  const authenticated = authenticatePolicy(authenticate);
+  const limited = rateLimitPolicy(limiter);
+  /** The inbound chain of a door: who is calling, may they, and how often. */
+  const inboundFor = (access: InboundPolicy): InboundPolicy[] =>
+    [authenticated, access, limited].filter((p): p is InboundPolicy => p !== null);
+  const routeAccess = new Map(config.routes.map((r) => [r.name, r.access ?? config.auth.doors.rest]));
 
   const supergraphDoor = createSupergraphDoor(config, upstreams, log, [
+    graphqlTelemetryPlugin({ executeSpan: false }),
     expensiveOperationsPlugin('graphql', limiter, config.operationLimits, config.rateLimit.expensive.costThreshold),
   ]);
   await supergraphDoor.start();
+  closers.add('supergraph door', () => supergraphDoor.stop());
+  const stopWatching = watchSupergraph(supergraphDoor.supergraph, {
+    watchFile: config.supergraph.watch,
+    debounceMs: config.supergraph.watchDebounceMs,
+    pollUrl: config.supergraph.pollUrl,
+    pollIntervalMs: config.supergraph.pollIntervalMs,
+    log,
+    onReload: (source, result) => metrics.supergraphReload(source, result),
+  });
+  closers.add('supergraph watch', stopWatching);
+  // The per-client BFFs compose the supergraph in-process (no HTTP hop) and REST routes by name.
+  const bffDoors = createBffDoors({
+    config,
+    log,
+    upstreams,
+    rateLimitStore,
+    inboundFor,
+    access: config.auth.doors.bff,
+    supergraph: createInProcessSupergraphClient(supergraphDoor.apollo),
+    plugins: [graphqlTelemetryPlugin({ executeSpan: true }), expensiveOperationsPlugin('bff', limiter, config.operationLimits, config.rateLimit.expensive.costThreshold)],
+  });
+  await bffDoors.start();
+  closers.add('bff doors', () => bffDoors.stop());
 
   const readiness: ReadinessCheck[] = [
     { name: 'supergraph', check: () => supergraphDoor.supergraph.loaded },
@@ -85,7 +141,8 @@ export async function createGateway(config: LoadedConfig, options: GatewayOption
 
   const graphqlRoute: EdgeRoute = {
     door: 'graphql',
-    inbound,
+    routeName: () => 'graphql',
+    inbound: inboundFor(accessPolicy(() => config.auth.doors.graphql)),
     handler: (req, res, ctx) =>
       serveApollo(supergraphDoor.apollo, req, res, ctx, {
         bodyLimitBytes: config.server.bodyLimitBytes,
@@ -94,7 +151,12 @@ export async function createGateway(config: LoadedConfig, options: GatewayOption
       }),
   };
   const passthrough = createPassthrough(config, upstreams);
-  const restRoute: EdgeRoute = { door: 'rest', inbound, handler: passthrough.handle, routeName: passthrough.routeNameOf };
+  const restRoute: EdgeRoute = {
+    door: 'rest',
+    routeName: passthrough.routeNameOf,
+    inbound: inboundFor(accessPolicy((ctx) => (ctx.route && routeAccess.get(ctx.route)) || config.auth.doors.rest)),
+    handler: passthrough.handle,
+  };
   const notFound: EdgeRoute = {
     door: 'rest',
     inbound: [],
@@ -105,6 +167,7 @@ export async function createGateway(config: LoadedConfig, options: GatewayOption
 
   const route = (path: string): EdgeRoute => {
     if (path === '/graphql') return graphqlRoute;
+    if (path.startsWith('/bff/')) return bffDoors.route(path) ?? notFound;
     if (path === REST_PREFIX || path.startsWith(`${REST_PREFIX}/`)) return restRoute;
     return notFound;
   };
@@ -113,12 +176,16 @@ export async function createGateway(config: LoadedConfig, options: GatewayOption
     lifecycle.track(req, res);
     const path = pathOf(req);
     if (path === '/healthz') return sendLiveness(res);
+    if (path === DEV_JWKS_PATH && config.auth.devKeys) return sendDevJwks(res);
     if (path === '/readyz') return void sendReadiness(res, readiness);
+    if (path === '/metrics') return void sendMetrics(res, metrics, req.method);
     edge(req, res, route(path)).catch((error: unknown) => {
       log.error({ err: error }, 'unhandled error at the edge');
       sendError(res, error, 'rest');
     });
   });
+
+  lifecycle.attach(server);
 
   let url = '';
   return {
@@ -141,13 +208,22 @@ export async function createGateway(config: LoadedConfig, options: GatewayOption
         });
       }),
     close: async () => {
-      const result = server.listening ? await lifecycle.drain(server, config.server.drainTimeoutMs) : { drained: true };
-      await supergraphDoor.stop();
-      await upstreams.close();
-      await rateLimitStore.close();
+      const result = server.listening
+        ? await lifecycle.drain(server, { timeoutMs: config.server.drainTimeoutMs, delayMs: config.server.shutdownDelayMs })
+        : { drained: true };
+      await closers.run(log);
       return result;
     },
+    metrics,
+    onClose: (name, hook) => closers.add(name, hook),
+    addReadinessCheck: (check) => void readiness.push(check),
   };
+}
+
+/** The embedded dev IdP's public keys, so tools and other services can verify dev tokens. */
+function sendDevJwks(res: ServerResponse): void {
+  const doc = devJwksDocument();
+  res.writeHead(doc.status, doc.headers).end(doc.body);
 }
 
 function pathOf(req: IncomingMessage): string {

@@ -117,10 +117,10 @@ export const doorsConfigSchema = z.strictObject({
   graphql: accessRequirementSchema.default(anonymous),
   bff: z
     .strictObject({
-      /** Default anonymous (it serves the same data as `/graphql`, which is open by default). */
-      mobile: accessRequirementSchema.default(anonymous),
-      /** Default anonymous (as `mobile`). */
-      web: accessRequirementSchema.default(anonymous),
+      /** Default: a verified caller (every mobile screen is the signed-in user's). */
+      mobile: accessRequirementSchema.default({ kind: 'authenticated' }),
+      /** Default: a verified caller (as `mobile`). */
+      web: accessRequirementSchema.default({ kind: 'authenticated' }),
       /** Default: the `admin` role. */
       admin: accessRequirementSchema.default({ kind: 'roles', anyOf: ['admin'] }),
     })

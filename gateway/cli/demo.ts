@@ -3,6 +3,7 @@ import { createGateway } from '../app.ts';
 import { ConfigError, loadConfig } from '../config/index.ts';
 import { demoConfig } from './demo-config.ts';
 import { shutdownOnSignal } from './shutdown-on-signal.ts';
+import { startTracing } from '../telemetry/tracing.ts';
 
 const EXAMPLE_QUERY = `{ user(id: "u1") { name orders(first: 2) { id status items { quantity product { name priceCents shippingEstimateCents reviews(first: 1) { rating author { name } } } } } } }`;
 
@@ -12,6 +13,8 @@ const EXAMPLE_QUERY = `{ user(id: "u1") { name orders(first: 2) { id status item
  * Env vars still apply (e.g. PORT, REDIS_URL), so the demo can be pointed at real parts.
  */
 async function main(): Promise<void> {
+  // Off unless OTEL_EXPORTER_OTLP_ENDPOINT (or OTEL_TRACES_EXPORTER) is set; see tracing.ts.
+  const tracing = await startTracing();
   const services = await startAllServices({ ports: 'default' });
   let gateway;
   try {
@@ -28,7 +31,7 @@ async function main(): Promise<void> {
     ``,
     `  GraphQL (supergraph)  POST ${url}/graphql`,
     `  REST passthrough      ${url}/api/v1/notifications/notifications?userId=u1`,
-    `  Health                ${url}/healthz   ${url}/readyz`,
+    `  Health                ${url}/healthz   ${url}/readyz   ${url}/metrics`,
     ``,
     ...services.map((s) => `  ${s.kind === 'subgraph' ? 'subgraph' : 'rest    '}  ${s.name.padEnd(16)} ${s.url}`),
     ``,
@@ -44,8 +47,9 @@ async function main(): Promise<void> {
     async () => {
       await g.close();
       await closeAllServices(services);
+      await tracing.shutdown();
     },
-    g.config.server.drainTimeoutMs + 5_000,
+    g.config.server.shutdownDelayMs + g.config.server.drainTimeoutMs + 5_000,
     (m) => process.stdout.write(`${m}\n`),
   );
 }

@@ -38,8 +38,14 @@ const ENV_KEYS: ReadonlyArray<[envName: string, path: readonly string[], kind: '
   ['REQUEST_TIMEOUT_MS', ['server', 'requestTimeoutMs'], 'number'],
   ['DRAIN_TIMEOUT_MS', ['server', 'drainTimeoutMs'], 'number'],
   ['SUPERGRAPH_PATH', ['supergraph', 'path'], 'string'],
+  ['SUPERGRAPH_POLL_URL', ['supergraph', 'pollUrl'], 'string'],
+  ['SHUTDOWN_DELAY_MS', ['server', 'shutdownDelayMs'], 'number'],
   ['REDIS_URL', ['redis', 'url'], 'string'],
   ['LOG_LEVEL', ['log', 'level'], 'string'],
+  ['JWKS_URL', ['auth', 'jwks', 'url'], 'string'],
+  ['JWT_ISSUER', ['auth', 'issuer'], 'string'],
+  ['JWT_AUDIENCE', ['auth', 'audience'], 'string'],
+  ['AUTH_DEV_KEYS', ['auth', 'devKeys'], 'boolean'],
 ];
 
 const SUBGRAPH_URL_ENV = /^SUBGRAPH_([A-Z0-9_]+)_URL$/;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { operationLimitsConfigSchema } from '../graphql/operation-limits/config.ts';
 import { rateLimitConfigSchema } from '../rate-limit/config.ts';
+import { accessRequirementSchema, authConfigSchema } from '../auth/config.ts';
 
 /**
  * The gateway's configuration: one schema, defaults beside each field, unknown keys
@@ -115,6 +116,8 @@ export const routeSchema = z.strictObject({
     .default(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']),
   /** Per-route overrides of the upstream policies (same keys as `upstreamDefaults`). */
   policy: z.record(z.string(), z.unknown()).default({}),
+  /** What a caller needs for this route. Default: `auth.doors.rest`. */
+  access: accessRequirementSchema.optional(),
 });
 
 export const configSchema = z.strictObject({
@@ -132,6 +135,13 @@ export const configSchema = z.strictObject({
       requestTimeoutMs: positiveInt.default(30_000),
       /** On SIGTERM, how long in-flight requests may take to finish. Default 10000 ms. */
       drainTimeoutMs: positiveInt.default(10_000),
+      /**
+       * On SIGTERM, how long to keep accepting new requests (each answered with
+       * `Connection: close`) while `/readyz` already says 503, so load balancers stop
+       * sending traffic before the listener closes. Set it to the balancer's probe period
+       * (e.g. 5000 on Kubernetes). Default 0.
+       */
+      shutdownDelayMs: durationMs.default(0),
       /** Serve GET /graphql for queries (never mutations). Default true. */
       allowGetQueries: z.boolean().default(true),
     })
@@ -140,6 +150,18 @@ export const configSchema = z.strictObject({
     .strictObject({
       /** Composed supergraph SDL the gateway serves. Default schema/supergraph.graphql. */
       path: z.string().min(1).default('schema/supergraph.graphql'),
+      /**
+       * Hot reload: watch `path` (its directory, so editors' and `mv`'s atomic replaces are
+       * seen) and swap in a changed supergraph once it validates; an invalid one is
+       * rejected and the current one keeps serving. Default true.
+       */
+      watch: z.boolean().default(true),
+      /** Quiet time after the last change before reloading (writes come in bursts). Default 200 ms. */
+      watchDebounceMs: durationMs.max(60_000).default(200),
+      /** Also poll this URL for the supergraph SDL (e.g. a registry's build artifact); unset: no polling. */
+      pollUrl: z.url({ protocol: /^https?$/ }).optional(),
+      /** How often `pollUrl` is fetched. Default 10000 ms. */
+      pollIntervalMs: positiveInt.min(100).default(10_000),
     })
     .prefault({}),
   /** Per-subgraph routing URL overrides (otherwise the supergraph's join__graph url). */
@@ -154,10 +176,25 @@ export const configSchema = z.strictObject({
       url: z.string().regex(/^rediss?:\/\//, 'a redis:// or rediss:// URL').optional(),
     })
     .prefault({}),
+  /** JWT / API-key authentication and per-door access requirements (see gateway/auth/config.ts). */
+  auth: authConfigSchema.prefault({}),
   /** Inbound rate limits per caller (see gateway/rate-limit/config.ts). */
   rateLimit: rateLimitConfigSchema.prefault({}),
   /** Depth, alias, root-field, token, size and cost limits of GraphQL documents. */
   operationLimits: operationLimitsConfigSchema.prefault({}),
+  /** Prometheus metrics served at `GET /metrics`. */
+  metrics: z
+    .strictObject({
+      /**
+       * GraphQL operation names that may appear as the `route` label; others count as
+       * `other`. Unset: the first `maxOperationNames` names seen (a client could use them
+       * up, so list your operations in production).
+       */
+      operationNames: z.array(z.string().regex(/^[_A-Za-z][_0-9A-Za-z]*$/, 'a GraphQL operation name')).optional(),
+      /** Bound on distinct operation names when `operationNames` is unset. Default 100. */
+      maxOperationNames: z.number().int().min(0).max(10_000).default(100),
+    })
+    .prefault({}),
   log: z
     .strictObject({
       level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

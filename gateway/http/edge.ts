@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createRequestContext, type Door, type RequestContext } from '../context/request-context.ts';
 import { toGatewayError } from '../errors/gateway-error.ts';
 import type { Logger } from '../telemetry/logger.ts';
+import type { RequestObserver } from '../telemetry/request-observer.ts';
 import type { Lifecycle } from './lifecycle.ts';
 import { sendError } from './respond.ts';
 
@@ -24,7 +25,14 @@ export interface EdgeRoute {
  * The edge: creates the request context once, runs the inbound policies, calls the door,
  * turns whatever was thrown into the door's error format, and writes the access log line.
  */
-export function createEdge(options: { log: Logger; lifecycle: Lifecycle; requestTimeoutMs: number; clientIp?: (req: IncomingMessage) => string }) {
+export function createEdge(options: {
+  log: Logger;
+  lifecycle: Lifecycle;
+  requestTimeoutMs: number;
+  clientIp?: (req: IncomingMessage) => string;
+  /** Span, metrics and the access log line of each request. */
+  observer: RequestObserver;
+}) {
   return async function handle(req: IncomingMessage, res: ServerResponse, route: EdgeRoute): Promise<void> {
     const { ctx, dispose } = createRequestContext(req, res, {
       door: route.door,
@@ -36,11 +44,14 @@ export function createEdge(options: { log: Logger; lifecycle: Lifecycle; request
     ctx.route = route.routeName?.(req);
     res.setHeader('x-request-id', ctx.requestId);
     let errorCode: string | undefined;
+    const observation = options.observer.begin(req, res, ctx);
     try {
       // While draining, finish this request but tell keep-alive clients to reconnect elsewhere.
       if (options.lifecycle.draining) res.setHeader('connection', 'close');
-      for (const policy of route.inbound) await policy(req, res, ctx);
-      await route.handler(req, res, ctx);
+      await observation.run(async () => {
+        for (const policy of route.inbound) await policy(req, res, ctx);
+        await route.handler(req, res, ctx);
+      });
     } catch (error) {
       const err = toGatewayError(error);
       errorCode = err.code;
@@ -52,23 +63,10 @@ export function createEdge(options: { log: Logger; lifecycle: Lifecycle; request
       if (!(ctx.signal.aborted && err.code === 'CLIENT_CLOSED_REQUEST')) sendError(res, err, route.door, ctx.requestId, req.url);
     } finally {
       dispose();
-      const accessLog = (): void => {
-        ctx.log.info(
-          {
-            door: route.door,
-            client: ctx.clientName,
-            method: req.method,
-            path: req.url?.split('?')[0],
-            status: res.statusCode,
-            code: errorCode,
-            principal: ctx.principal.kind === 'user' ? ctx.principal.subject : ctx.principal.kind === 'consumer' ? ctx.principal.consumer : undefined,
-            durationMs: Date.now() - ctx.startedAt,
-          },
-          'request',
-        );
-      };
-      if (res.closed) accessLog();
-      else res.once('close', accessLog);
+      // Written once the response is done, so status, bytes and duration are final.
+      const end = (): void => observation.end(errorCode);
+      if (res.closed) end();
+      else res.once('close', end);
     }
   };
 }

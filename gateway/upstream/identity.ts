@@ -1,3 +1,4 @@
+import { context, propagation } from '@opentelemetry/api';
 import type { Principal } from '../context/principal.ts';
 import { isGatewayOwned } from './gateway-headers.ts';
 import type { Policy } from './types.ts';
@@ -16,12 +17,25 @@ export function identityPolicy(): Policy {
     Object.assign(headers, identityHeaders(req.ctx.principal));
     headers['x-request-id'] = req.ctx.requestId;
     if (req.ctx.clientName) headers['x-gateway-client'] = req.ctx.clientName;
-    if (req.ctx.traceparent && !headers.traceparent) {
-      headers.traceparent = req.ctx.traceparent;
-      if (req.ctx.tracestate) headers.tracestate = req.ctx.tracestate;
-    }
+    setTraceContext(headers, req.ctx.traceparent, req.ctx.tracestate);
     return next({ ...req, headers });
   };
+}
+
+/**
+ * Trace context for the upstream. With tracing on, the active context is the upstream
+ * call's span (the telemetry policy runs the pipeline in it): its `traceparent` goes out,
+ * and whatever a door copied from the client is dropped, or the upstream would see a
+ * parent we never made. With tracing off the propagator is a no-op and the client's own
+ * trace context passes through unchanged, so its trace still links up across us.
+ */
+function setTraceContext(headers: Record<string, string | string[]>, clientTraceparent: string | undefined, clientTracestate: string | undefined): void {
+  delete headers.traceparent;
+  delete headers.tracestate;
+  propagation.inject(context.active(), headers);
+  if (headers.traceparent !== undefined || !clientTraceparent) return;
+  headers.traceparent = clientTraceparent;
+  if (clientTracestate) headers.tracestate = clientTracestate;
 }
 
 export function identityHeaders(principal: Principal): Record<string, string> {

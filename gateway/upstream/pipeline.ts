@@ -6,6 +6,7 @@ import { identityPolicy } from './identity.ts';
 import { retryPolicy } from './retry.ts';
 import { telemetryPolicy } from './telemetry.ts';
 import { timeoutPolicy } from './timeout.ts';
+import { traceAttemptPolicy } from './trace-attempt.ts';
 import { createTransport, type PoolRegistry } from './transport.ts';
 import type { UpstreamCall, UpstreamDefinition, UpstreamEvents } from './types.ts';
 
@@ -20,7 +21,8 @@ export interface Pipeline {
  * design: identity is stripped/added once per logical call; the bulkhead bounds
  * concurrency including retries' waits; retry sits above the balancer so a retry can
  * pick another target, and above the breaker so an open breaker stops retries at once;
- * the timeout bounds each attempt.
+ * the timeout bounds each attempt. Telemetry is outermost so its span covers the whole
+ * call and is the trace context identity propagates.
  */
 export function buildPipeline(definition: UpstreamDefinition, pools: PoolRegistry, events: UpstreamEvents): Pipeline {
   const { name, kind, targets, policy } = definition;
@@ -32,6 +34,7 @@ export function buildPipeline(definition: UpstreamDefinition, pools: PoolRegistr
     bulkheadPolicy(name, policy.bulkhead),
     retryPolicy(name, policy.retry, events),
     balancerPolicy(targets, policy.breaker.enabled ? breakers.admits : () => true),
+    traceAttemptPolicy(policy.breaker.enabled ? breakers : null),
     policy.breaker.enabled ? circuitBreakerPolicy(breakers) : null,
     timeoutPolicy(name, policy.timeoutMs),
   );

@@ -4,7 +4,7 @@ import type { Logger } from '../telemetry/logger.ts';
 import { startHealthChecks } from './health-check.ts';
 import { buildPipeline, type Pipeline } from './pipeline.ts';
 import { PoolRegistry } from './transport.ts';
-import type { UpstreamDefinition, UpstreamEvents, UpstreamKind, UpstreamTarget } from './types.ts';
+import type { BreakerState, UpstreamDefinition, UpstreamEvents, UpstreamKind, UpstreamTarget } from './types.ts';
 
 /**
  * Owns every upstream's pipeline and the undici pools under them. Doors ask it for a
@@ -48,6 +48,14 @@ export class UpstreamRegistry {
 
   all(): IterableIterator<Pipeline> {
     return this.#pipelines.values();
+  }
+
+  /** Every enabled breaker's state now, per target (the metrics gauge reads it at scrape time). */
+  *breakerStates(): Generator<{ upstream: string; origin: string; state: BreakerState }> {
+    for (const p of this.#pipelines.values()) {
+      if (!p.definition.policy.breaker.enabled) continue;
+      for (const [origin, breaker] of p.breakers.entries()) yield { upstream: p.definition.name, origin, state: breaker.state };
+    }
   }
 
   async close(): Promise<void> {

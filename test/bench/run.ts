@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, rssMiB, startChild, waitReady, type Child } from './child.ts';
 import { runLoad, type LoadResult } from './load.ts';
+import { startOtlpStub } from './otlp-stub.ts';
+import { BFF_VIEWS, benchAuthorization, checkView, countUpstreamRequests } from './bff-views.ts';
 
 /**
  * `npm run bench`: loopback load, bounded in time and count, against
@@ -36,10 +38,24 @@ async function main(): Promise<void> {
   const subgraphUrls = Object.fromEntries(list.filter((s) => s.kind === 'subgraph').map((s) => [s.name, s.url]));
   const notifications = list.find((s) => s.name === 'notifications');
   if (!notifications) throw new Error('no notifications service');
+  const recommendations = list.find((s) => s.name === 'recommendations');
+  if (!recommendations) throw new Error('no recommendations service');
 
   const dir = mkdtempSync(join(tmpdir(), 'bench-'));
   const configFile = join(dir, 'gateway.json');
-  writeFileSync(configFile, JSON.stringify({ routes: [{ name: 'notifications', prefix: '/notifications', targets: [{ url: notifications.url }] }] }));
+  writeFileSync(
+    configFile,
+    JSON.stringify({
+      routes: [
+        { name: 'notifications', prefix: '/notifications', targets: [{ url: notifications.url }] },
+        // The web dashboard's recommendations (BFF rows).
+        { name: 'recommendations', prefix: '/recommendations', targets: [{ url: recommendations.url }] },
+      ],
+      // One client hammering from one IP (and one user) would measure 429s: the bench
+      // measures serving, as the stock gateway (no limiter) does.
+      rateLimit: { enabled: false },
+    }),
+  );
 
   const ourPort = await freePort();
   // LOG_LEVEL=warn: no access log lines, as the stock gateway writes none either.
@@ -49,6 +65,8 @@ async function main(): Promise<void> {
       PORT: String(ourPort),
       LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
       GATEWAY_CONFIG: configFile,
+      // Tracing off here whatever the shell says: the traced row below is the comparison.
+      OTEL_SDK_DISABLED: 'true',
       ...Object.fromEntries(Object.entries(subgraphUrls).map(([n, u]) => [`SUBGRAPH_${n.toUpperCase()}_URL`, u])),
     },
     null,
@@ -71,6 +89,37 @@ async function main(): Promise<void> {
 
   await warm(`${ourUrl}/graphql`);
   rows.push({ name: 'ours /graphql', ...(await load(`${ourUrl}/graphql`)), rss: rssMiB(ours.pid), peakRss: rssMiB(ours.pid, 'VmHWM') });
+
+  // Tracing on vs off, same run: a second gateway exporting every span (OTLP/HTTP JSON,
+  // queue large enough that none is dropped) to a loopback collector stub that counts them.
+  // Stopped after its row (the stop flushes its spans) so it takes no CPU from the others.
+  const otlp = await startOtlpStub();
+  const tracedPort = await freePort();
+  const traced = await startChild(
+    'gateway/cli/start.ts',
+    {
+      PORT: String(tracedPort),
+      LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+      GATEWAY_CONFIG: configFile,
+      OTEL_SDK_DISABLED: 'false',
+      OTEL_EXPORTER_OTLP_ENDPOINT: otlp.url,
+      OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+      OTEL_SERVICE_NAME: 'bff-gateway-bench',
+      OTEL_TRACES_SAMPLER: 'always_on',
+      OTEL_BSP_MAX_QUEUE_SIZE: '65536',
+      OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '2048',
+      OTEL_BSP_SCHEDULE_DELAY: '200',
+      ...Object.fromEntries(Object.entries(subgraphUrls).map(([n, u]) => [`SUBGRAPH_${n.toUpperCase()}_URL`, u])),
+    },
+    null,
+  );
+  children.push(traced);
+  await waitReady(`http://127.0.0.1:${tracedPort}/readyz`);
+  const tracedWarm = await warm(`http://127.0.0.1:${tracedPort}/graphql`);
+  const tracedRow: Row = { name: 'ours /graphql tracing on', ...(await load(`http://127.0.0.1:${tracedPort}/graphql`)), rss: rssMiB(traced.pid), peakRss: rssMiB(traced.pid, 'VmHWM') };
+  rows.push(tracedRow);
+  await traced.stop();
+  await otlp.close();
   await warm(`${stockUrl}/`);
   rows.push({ name: 'stock @apollo/gateway', ...(await load(`${stockUrl}/`)), rss: rssMiB(stock.pid), peakRss: rssMiB(stock.pid, 'VmHWM') });
 
@@ -81,7 +130,22 @@ async function main(): Promise<void> {
   await warm(`${ourUrl}/api/v1/notifications${restPath}`, get);
   rows.push({ name: 'REST via /api/v1', ...(await load(`${ourUrl}/api/v1/notifications${restPath}`, get)), rss: rssMiB(ours.pid), peakRss: rssMiB(ours.pid, 'VmHWM') });
 
+  // Per-client BFF screens, as a signed-in user (rate limits are off, so the field limits too).
+  const authorization = await benchAuthorization();
+  for (const view of BFF_VIEWS) {
+    await checkView(ourUrl, view, authorization);
+    const viewLoad = { body: JSON.stringify({ query: view.query }), headers: { authorization } };
+    await warm(`${ourUrl}${view.path}`, viewLoad);
+    rows.push({ name: `BFF ${view.name}`, ...(await load(`${ourUrl}${view.path}`, viewLoad)), rss: rssMiB(ours.pid), peakRss: rssMiB(ours.pid, 'VmHWM') });
+  }
+
   printTable(rows);
+  const upstreamCalls = await countUpstreamRequests(BFF_VIEWS);
+  process.stdout.write('\nupstream requests per view (one request, counted by a recording proxy):\n');
+  for (const [view, perUpstream] of upstreamCalls) {
+    const total = Object.values(perUpstream).reduce((a, b) => a + b, 0);
+    process.stdout.write(`  ${view}: ${total} (${Object.entries(perUpstream).sort().map(([u, n]) => `${u} ${n}`).join(', ')})\n`);
+  }
   const ratio = (a: string, b: string): string => {
     const x = rows.find((r) => r.name === a);
     const y = rows.find((r) => r.name === b);
@@ -89,6 +153,9 @@ async function main(): Promise<void> {
   };
   process.stdout.write(`\nratio ours/stock req/s: ${ratio('ours /graphql', 'stock @apollo/gateway')}\n`);
   process.stdout.write(`ratio passthrough/direct req/s: ${ratio('REST via /api/v1', 'REST direct')}\n`);
+  process.stdout.write(`ratio tracing on/off req/s: ${ratio('ours /graphql tracing on', 'ours /graphql')}`);
+  const tracedRequests = tracedWarm.total + tracedRow.total;
+  process.stdout.write(` (collector stub got ${otlp.spans} spans in ${otlp.batches} exports: ${(otlp.spans / Math.max(1, tracedRequests)).toFixed(1)} per request over ${tracedRequests} requests, warm-up included)\n`);
 }
 
 function printTable(rows: Row[]): void {

@@ -5,6 +5,7 @@ import { startGateway } from '../helpers/gateway.ts';
 import { requireSharedRedis, uniqueKeyPrefix } from '../helpers/redis-shared.ts';
 import { startRedisServer, type TestRedisServer } from '../helpers/redis-server.ts';
 import { startTestServer, type TestServer } from '../helpers/http-server.ts';
+import { signDevToken } from '../../gateway/auth/index.ts';
 
 /** Rate limits through real gateways, with a real Redis between them. */
 
@@ -33,14 +34,21 @@ describe('rate limits shared through Redis', () => {
     await upstream?.close();
   });
 
-  it('two gateway instances, 300 concurrent requests for one caller, limit 100 → exactly 100 admitted', async () => {
+  it('two gateway instances, 300 concurrent requests for one consumer, limit 100 → exactly 100 admitted', async () => {
     const prefix = uniqueKeyPrefix('e2e-exact');
-    const a = await startGateway(limitedConfig('redis://127.0.0.1:6379', prefix, upstream.url));
-    const b = await startGateway(limitedConfig('redis://127.0.0.1:6379', prefix, upstream.url));
+    // One consumer: the same verified subject on both instances, on the premium tier. GCRA
+    // refills one token per window/limit, so the window is long enough (one token per 36 s)
+    // that no token comes back while the burst is in flight on a busy CI machine.
+    const tiers = { rateLimit: { tiers: { premium: { limit: 100, windowMs: 3_600_000 } }, redis: { keyPrefix: prefix } } };
+    const a = await startGateway(limitedConfig('redis://127.0.0.1:6379', prefix, upstream.url, tiers));
+    const b = await startGateway(limitedConfig('redis://127.0.0.1:6379', prefix, upstream.url, tiers));
+    const token = await signDevToken({ sub: 'consumer-exact', tier: 'premium' });
     try {
       const before = upstream.requests.length;
       const statuses = await Promise.all(
-        Array.from({ length: 300 }, (_, i) => fetch(`${(i % 2 ? a : b).url}/api/v1/echo/x`).then(async (r) => (await r.arrayBuffer(), r.status))),
+        Array.from({ length: 300 }, (_, i) =>
+          fetch(`${(i % 2 ? a : b).url}/api/v1/echo/x`, { headers: { authorization: `Bearer ${token}` } }).then(async (r) => (await r.arrayBuffer(), r.status)),
+        ),
       );
       expect(statuses.filter((s) => s === 200)).toHaveLength(ANON_LIMIT);
       expect(statuses.filter((s) => s === 429)).toHaveLength(300 - ANON_LIMIT);

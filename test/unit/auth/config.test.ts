@@ -17,7 +17,7 @@ describe('auth config', () => {
       devKeys: true,
       doors: {
         graphql: { kind: 'anonymous' },
-        bff: { mobile: { kind: 'anonymous' }, web: { kind: 'anonymous' }, admin: { kind: 'roles', anyOf: ['admin'] } },
+        bff: { mobile: { kind: 'authenticated' }, web: { kind: 'authenticated' }, admin: { kind: 'roles', anyOf: ['admin'] } },
         rest: { kind: 'anonymous' },
       },
     });

@@ -1,0 +1,48 @@
+import type { RequestContext } from '../context/request-context.ts';
+
+export interface AccessLogLine {
+  readonly method: string | undefined;
+  /** Without the query string: queries can carry tokens (`?access_token=`). */
+  readonly path: string | undefined;
+  /** REST route name, or the GraphQL operation name as sent. */
+  readonly route: string | undefined;
+  readonly operation: string | undefined;
+  readonly status: number;
+  readonly code: string | undefined;
+  readonly traceId: string | undefined;
+  readonly durationMs: number;
+  readonly upstreamMs: number;
+  readonly upstreamCalls: number;
+  readonly bytesIn: number;
+  readonly bytesOut: number;
+}
+
+/**
+ * One line per request, at info, after the response closed. The request id comes from
+ * the context's logger. Who called is named by identity (subject, consumer name), never
+ * by credential: no header, token, key or body is ever part of this line.
+ */
+export function writeAccessLog(ctx: RequestContext, line: AccessLogLine): void {
+  const p = ctx.principal;
+  ctx.log.info(
+    {
+      door: ctx.door,
+      client: ctx.clientName,
+      method: line.method,
+      path: line.path,
+      route: line.route,
+      operation: line.operation,
+      status: line.status,
+      code: line.code,
+      principal: p.kind === 'user' ? p.subject : p.kind === 'consumer' ? p.consumer : undefined,
+      principalKind: p.kind,
+      traceId: line.traceId,
+      durationMs: line.durationMs,
+      upstreamMs: Math.round(line.upstreamMs * 10) / 10,
+      upstreamCalls: line.upstreamCalls,
+      bytesIn: line.bytesIn,
+      bytesOut: line.bytesOut,
+    },
+    'request',
+  );
+}

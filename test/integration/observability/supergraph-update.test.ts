@@ -1,0 +1,83 @@
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { ApolloGateway, RemoteGraphQLDataSource, type SupergraphManager } from '@apollo/gateway';
+import { ApolloServer } from '@apollo/server';
+import { closeAllServices, startAllServices, type StartedService } from '../../../subgraphs/catalog.ts';
+import { SupergraphFile } from '../../../gateway/graphql/supergraph-file.ts';
+
+const GOOD = readFileSync('schema/supergraph.graphql', 'utf8');
+
+/** Supergraphs the gateway must never switch to. */
+const BAD: Readonly<Record<string, string>> = {
+  'not GraphQL': 'type Query { this is not graphql',
+  'not a supergraph': 'type Query { a: Int }',
+  'a join directive naming an unknown graph': GOOD.replace('@join__type(graph: PRODUCTS', '@join__type(graph: NOPE'),
+  'no Query type': GOOD.replace(/type Query[\s\S]*?\n}\n/, ''),
+  'an unknown type': GOOD.replace(/\n(\s+)name: String!/, '\n$1name: Strin!'),
+};
+
+const QUERY = '{ product(id: "p1") { id name } }';
+
+/**
+ * What hot reload builds on: @apollo/gateway's `update` callback, given bad SDL, throws and
+ * the schema in service stays the old one (queries still answered with real data from
+ * the subgraphs). And SupergraphFile refuses the same SDL before the gateway sees it.
+ */
+describe('@apollo/gateway update with a bad supergraph', () => {
+  let services: StartedService[];
+  beforeAll(async () => {
+    services = await startAllServices({ ports: 'free' });
+  });
+  afterAll(async () => {
+    await closeAllServices(services ?? []);
+  });
+
+  for (const validateSupergraph of [true, false]) {
+    it(`throws and keeps serving the old schema (validateSupergraph: ${validateSupergraph}${validateSupergraph ? '' : ', as under NODE_ENV=production'})`, async () => {
+      let update: ((sdl: string) => void) | undefined;
+      const manager: SupergraphManager = {
+        initialize: async (hooks) => {
+          update = hooks.update;
+          return { supergraphSdl: GOOD };
+        },
+      };
+      const urls = new Map(services.map((s) => [s.name, s.url]));
+      const gateway = new ApolloGateway({
+        supergraphSdl: manager,
+        validateSupergraph,
+        buildService: ({ name }) => new RemoteGraphQLDataSource({ url: urls.get(name) as string }),
+        logger: { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} },
+      });
+      const apollo = new ApolloServer({ gateway });
+      await apollo.start();
+      try {
+        const answer = async (): Promise<unknown> => {
+          const r = await apollo.executeOperation({ query: QUERY });
+          return r.body.kind === 'single' ? r.body.singleResult : undefined;
+        };
+        const expected = await answer();
+        expect(expected).toEqual({ data: { product: { id: 'p1', name: expect.any(String) } } });
+        for (const [what, sdl] of Object.entries(BAD)) {
+          expect(() => update?.(sdl), what).toThrow();
+          expect(await answer(), what).toEqual(expected);
+        }
+      } finally {
+        await apollo.stop();
+      }
+    });
+  }
+
+  it('SupergraphFile rejects every one of them before the gateway’s update is called', async () => {
+    // The non-validating path (production) throws on a bad join graph only after it has
+    // already recorded the new composition id: the gateway must only ever get valid SDL.
+    const file = new SupergraphFile('schema/supergraph.graphql');
+    const update = vi.fn<(sdl: string) => void>();
+    await file.initialize({ update, healthCheck: async () => {}, getDataSource: () => new RemoteGraphQLDataSource({ url: 'http://127.0.0.1:1' }) });
+    for (const [what, sdl] of Object.entries(BAD)) expect(file.apply(sdl).result, what).toBe('rejected');
+    expect(update).not.toHaveBeenCalled();
+    expect(file.apply(GOOD).result).toBe('unchanged');
+    const changed = GOOD.replace('type Query', '"""reloaded"""\ntype Query');
+    expect(file.apply(changed).result).toBe('updated');
+    expect(update).toHaveBeenCalledExactlyOnceWith(changed);
+  });
+});
