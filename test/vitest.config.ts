@@ -11,6 +11,9 @@ export default defineConfig({
   test: {
     root: new URL('..', import.meta.url).pathname,
     include: ['test/**/*.test.ts'],
+    // Tests that build an ApolloGateway of their own must not phone home either (our
+    // gateway turns it off from config; see supergraph.apolloDataCollection).
+    env: { APOLLO_TELEMETRY_DISABLED: 'true' },
     testTimeout: 20_000,
     hookTimeout: 30_000,
     // Integration suites start servers; two cores do not gain from more workers.

@@ -162,6 +162,12 @@ export const configSchema = z.strictObject({
       pollUrl: z.url({ protocol: /^https?$/ }).optional(),
       /** How often `pollUrl` is fetched. Default 10000 ms. */
       pollIntervalMs: positiveInt.min(100).default(10_000),
+      /**
+       * @apollo/gateway's own usage data collection: it probes cloud metadata endpoints and
+       * exports metrics to Apollo. Off by default: a gateway should not phone home, and
+       * every address it would reach is outside this deployment. Default false.
+       */
+      apolloDataCollection: z.boolean().default(false),
     })
     .prefault({}),
   /** Per-subgraph routing URL overrides (otherwise the supergraph's join__graph url). */

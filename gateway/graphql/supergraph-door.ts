@@ -31,6 +31,8 @@ export function createSupergraphDoor(
   extraPlugins: ReadonlyArray<ApolloServerPlugin<GraphQLContext> | null> = [],
 ): SupergraphDoor {
   const supergraph = new SupergraphFile(config.supergraph.path);
+  // The gateway reads this switch from the environment only, in its constructor.
+  if (!config.supergraph.apolloDataCollection) process.env.APOLLO_TELEMETRY_DISABLED = 'true';
   const gateway = new ApolloGateway({
     supergraphSdl: supergraph,
     logger: log,

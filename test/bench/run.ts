@@ -75,7 +75,7 @@ async function main(): Promise<void> {
   await waitReady(`http://127.0.0.1:${ourPort}/readyz`);
 
   const stockPort = await freePort();
-  const stock = await startChild('test/bench/stock-gateway.ts', { PORT: String(stockPort), SUBGRAPH_URLS: JSON.stringify(subgraphUrls), NODE_ENV: 'production' }, /^STOCK READY/);
+  const stock = await startChild('test/bench/stock-gateway.ts', { PORT: String(stockPort), SUBGRAPH_URLS: JSON.stringify(subgraphUrls), NODE_ENV: 'production', APOLLO_TELEMETRY_DISABLED: 'true' }, /^STOCK READY/);
   children.push(stock);
 
   const ourUrl = `http://127.0.0.1:${ourPort}`;

@@ -5,7 +5,9 @@ import { startStandaloneServer } from '@apollo/server/standalone';
 
 /**
  * The baseline: stock @apollo/gateway on @apollo/server with default settings, serving the
- * same supergraph. Only the routing URLs are rewritten to where the bench's subgraphs run.
+ * same supergraph. Only the routing URLs are rewritten to where the bench's subgraphs run,
+ * and its data collection to Apollo is off (APOLLO_TELEMETRY_DISABLED, set by run.ts): the
+ * bench stays on loopback, and it only costs a periodic export anyway.
  */
 const urls = JSON.parse(process.env.SUBGRAPH_URLS ?? '{}') as Record<string, string>;
 let sdl = readFileSync(process.env.SUPERGRAPH_PATH ?? 'schema/supergraph.graphql', 'utf8');

@@ -10,11 +10,18 @@ describe('POST /graphql over the demo supergraph', () => {
   let graphql: string;
 
   beforeAll(async () => {
+    // Whatever the test runner set: the gateway itself must turn Apollo's data collection off.
+    delete process.env.APOLLO_TELEMETRY_DISABLED;
     stack = await startStack({ upstreamDefaults: { timeoutMs: 2_000, retry: { attempts: 1 } } });
     graphql = `${stack.gateway.url}/graphql`;
   });
   afterAll(async () => {
     await stack?.close();
+  });
+
+  it('does not phone home: @apollo/gateway data collection (cloud probes, export to Apollo) is off by default', () => {
+    expect(stack.gateway.config.supergraph.apolloDataCollection).toBe(false);
+    expect(process.env.APOLLO_TELEMETRY_DISABLED).toBe('true');
   });
 
   it('plans a query across users → orders → products → reviews and returns the exact data', async () => {
