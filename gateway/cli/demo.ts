@@ -4,8 +4,10 @@ import { ConfigError, loadConfig } from '../config/index.ts';
 import { demoConfig } from './demo-config.ts';
 import { shutdownOnSignal } from './shutdown-on-signal.ts';
 import { startTracing } from '../telemetry/tracing.ts';
+import { DEV_JWKS_PATH } from '../auth/index.ts';
 
 const EXAMPLE_QUERY = `{ user(id: "u1") { name orders(first: 2) { id status items { quantity product { name priceCents shippingEstimateCents reviews(first: 1) { rating author { name } } } } } } }`;
+const HOME_QUERY = `{ home { user { name } activeOrders { id status formattedTotal } unreadNotifications } }`;
 
 /**
  * `npm start`: every demo subgraph and REST service on its default port, then the gateway
@@ -30,7 +32,9 @@ async function main(): Promise<void> {
     `bff-gateway demo is up`,
     ``,
     `  GraphQL (supergraph)  POST ${url}/graphql`,
+    `  BFFs (per client)     POST ${url}/bff/mobile/graphql   ${url}/bff/web/graphql   ${url}/bff/admin/graphql`,
     `  REST passthrough      ${url}/api/v1/notifications/notifications?userId=u1`,
+    `  Dev JWKS              ${url}${DEV_JWKS_PATH}`,
     `  Health                ${url}/healthz   ${url}/readyz   ${url}/metrics`,
     ``,
     ...services.map((s) => `  ${s.kind === 'subgraph' ? 'subgraph' : 'rest    '}  ${s.name.padEnd(16)} ${s.url}`),
@@ -38,6 +42,11 @@ async function main(): Promise<void> {
     `Try:`,
     `  curl -s ${url}/graphql -H 'content-type: application/json' \\`,
     `    -d '${JSON.stringify({ query: EXAMPLE_QUERY })}'`,
+    ``,
+    `A dev token (signed with the key this gateway trusts; the BFF doors require one):`,
+    `  TOKEN=$(npm run -s token -- --sub u1 --role admin)`,
+    `  curl -s ${url}/bff/mobile/graphql -H "authorization: Bearer $TOKEN" -H 'content-type: application/json' \\`,
+    `    -d '${JSON.stringify({ query: HOME_QUERY })}'`,
     ``,
     `Ctrl-C stops everything (in-flight requests finish first).`,
     '',

@@ -57,28 +57,33 @@ async function main(): Promise<void> {
     }),
   );
 
-  const ourPort = await freePort();
-  // LOG_LEVEL=warn: no access log lines, as the stock gateway writes none either.
-  const ours = await startChild(
-    'gateway/cli/start.ts',
-    {
-      PORT: String(ourPort),
-      LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
-      GATEWAY_CONFIG: configFile,
-      // Tracing off here whatever the shell says: the traced row below is the comparison.
-      OTEL_SDK_DISABLED: 'true',
-      ...Object.fromEntries(Object.entries(subgraphUrls).map(([n, u]) => [`SUBGRAPH_${n.toUpperCase()}_URL`, u])),
-    },
-    null,
-  );
-  children.push(ours);
-  await waitReady(`http://127.0.0.1:${ourPort}/readyz`);
+  /** One of our gateways in its own process, over the bench's subgraphs, ready to serve. */
+  const startOurs = async (env: Record<string, string>, config: string = configFile): Promise<{ url: string; child: Child }> => {
+    const port = await freePort();
+    const child = await startChild(
+      'gateway/cli/start.ts',
+      {
+        PORT: String(port),
+        // warn: no access log lines, as the stock gateway writes none either.
+        LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+        GATEWAY_CONFIG: config,
+        // Tracing off unless the row asks: the traced row is the comparison.
+        OTEL_SDK_DISABLED: 'true',
+        ...Object.fromEntries(Object.entries(subgraphUrls).map(([n, u]) => [`SUBGRAPH_${n.toUpperCase()}_URL`, u])),
+        ...env,
+      },
+      null,
+    );
+    children.push(child);
+    await waitReady(`http://127.0.0.1:${port}/readyz`);
+    return { url: `http://127.0.0.1:${port}`, child };
+  };
+  const { url: ourUrl, child: ours } = await startOurs({});
 
   const stockPort = await freePort();
   const stock = await startChild('test/bench/stock-gateway.ts', { PORT: String(stockPort), SUBGRAPH_URLS: JSON.stringify(subgraphUrls), NODE_ENV: 'production', APOLLO_TELEMETRY_DISABLED: 'true' }, /^STOCK READY/);
   children.push(stock);
 
-  const ourUrl = `http://127.0.0.1:${ourPort}`;
   const stockUrl = `http://127.0.0.1:${stockPort}`;
   const load = (url: string, extra: Partial<Parameters<typeof runLoad>[0]> = {}) =>
     runLoad({ url, body: QUERY, durationSec: DURATION, maxRequests: MAX_REQUESTS, connections: CONNECTIONS, ...extra });
@@ -94,32 +99,40 @@ async function main(): Promise<void> {
   // queue large enough that none is dropped) to a loopback collector stub that counts them.
   // Stopped after its row (the stop flushes its spans) so it takes no CPU from the others.
   const otlp = await startOtlpStub();
-  const tracedPort = await freePort();
-  const traced = await startChild(
-    'gateway/cli/start.ts',
-    {
-      PORT: String(tracedPort),
-      LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
-      GATEWAY_CONFIG: configFile,
-      OTEL_SDK_DISABLED: 'false',
-      OTEL_EXPORTER_OTLP_ENDPOINT: otlp.url,
-      OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
-      OTEL_SERVICE_NAME: 'bff-gateway-bench',
-      OTEL_TRACES_SAMPLER: 'always_on',
-      OTEL_BSP_MAX_QUEUE_SIZE: '65536',
-      OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '2048',
-      OTEL_BSP_SCHEDULE_DELAY: '200',
-      ...Object.fromEntries(Object.entries(subgraphUrls).map(([n, u]) => [`SUBGRAPH_${n.toUpperCase()}_URL`, u])),
-    },
-    null,
-  );
-  children.push(traced);
-  await waitReady(`http://127.0.0.1:${tracedPort}/readyz`);
-  const tracedWarm = await warm(`http://127.0.0.1:${tracedPort}/graphql`);
-  const tracedRow: Row = { name: 'ours /graphql tracing on', ...(await load(`http://127.0.0.1:${tracedPort}/graphql`)), rss: rssMiB(traced.pid), peakRss: rssMiB(traced.pid, 'VmHWM') };
+  const { url: tracedUrl, child: traced } = await startOurs({
+    OTEL_SDK_DISABLED: 'false',
+    OTEL_EXPORTER_OTLP_ENDPOINT: otlp.url,
+    OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+    OTEL_SERVICE_NAME: 'bff-gateway-bench',
+    OTEL_TRACES_SAMPLER: 'always_on',
+    OTEL_BSP_MAX_QUEUE_SIZE: '65536',
+    OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '2048',
+    OTEL_BSP_SCHEDULE_DELAY: '200',
+  });
+  const tracedWarm = await warm(`${tracedUrl}/graphql`);
+  const tracedRow: Row = { name: 'ours /graphql tracing on', ...(await load(`${tracedUrl}/graphql`)), rss: rssMiB(traced.pid), peakRss: rssMiB(traced.pid, 'VmHWM') };
   rows.push(tracedRow);
   await traced.stop();
   await otlp.close();
+
+  // Auth + Redis rate limiting on vs off, same run: every request carries a dev JWT the
+  // gateway verifies (jose, ES256) and takes one GCRA decision from Redis (one Lua round
+  // trip). Limits are set far above what the load can reach: this measures the cost of
+  // deciding, not of refusing (a 429 would be cheaper than serving).
+  const guardedConfig = join(dir, 'gateway-guarded.json');
+  writeFileSync(
+    guardedConfig,
+    JSON.stringify({
+      routes: [],
+      auth: { doors: { graphql: { kind: 'authenticated' } } },
+      rateLimit: { enabled: true, tiers: { standard: { limit: 1_000_000_000 } }, redis: { keyPrefix: `bench:${process.pid}:` } },
+    }),
+  );
+  const { url: guardedUrl, child: guarded } = await startOurs({ REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379' }, guardedConfig);
+  const authorization = await benchAuthorization();
+  await warm(`${guardedUrl}/graphql`, { headers: { authorization } });
+  rows.push({ name: 'ours /graphql auth+Redis RL', ...(await load(`${guardedUrl}/graphql`, { headers: { authorization } })), rss: rssMiB(guarded.pid), peakRss: rssMiB(guarded.pid, 'VmHWM') });
+  await guarded.stop();
   await warm(`${stockUrl}/`);
   rows.push({ name: 'stock @apollo/gateway', ...(await load(`${stockUrl}/`)), rss: rssMiB(stock.pid), peakRss: rssMiB(stock.pid, 'VmHWM') });
 
@@ -131,7 +144,6 @@ async function main(): Promise<void> {
   rows.push({ name: 'REST via /api/v1', ...(await load(`${ourUrl}/api/v1/notifications${restPath}`, get)), rss: rssMiB(ours.pid), peakRss: rssMiB(ours.pid, 'VmHWM') });
 
   // Per-client BFF screens, as a signed-in user (rate limits are off, so the field limits too).
-  const authorization = await benchAuthorization();
   for (const view of BFF_VIEWS) {
     await checkView(ourUrl, view, authorization);
     const viewLoad = { body: JSON.stringify({ query: view.query }), headers: { authorization } };
@@ -152,6 +164,7 @@ async function main(): Promise<void> {
     return x && y ? (x.requestsPerSec / y.requestsPerSec).toFixed(2) : 'n/a';
   };
   process.stdout.write(`\nratio ours/stock req/s: ${ratio('ours /graphql', 'stock @apollo/gateway')}\n`);
+  process.stdout.write(`ratio auth+Redis rate limit on/off req/s: ${ratio('ours /graphql auth+Redis RL', 'ours /graphql')}\n`);
   process.stdout.write(`ratio passthrough/direct req/s: ${ratio('REST via /api/v1', 'REST direct')}\n`);
   process.stdout.write(`ratio tracing on/off req/s: ${ratio('ours /graphql tracing on', 'ours /graphql')}`);
   const tracedRequests = tracedWarm.total + tracedRow.total;
