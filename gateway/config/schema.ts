@@ -23,6 +23,12 @@ export const retrySchema = z.strictObject({
   /** Upstream statuses that count as retryable. Default 502, 503, 504. */
   retryOnStatus: z.array(z.number().int().min(100).max(599)).default([502, 503, 504]),
   /**
+   * Also retry an attempt that hit `timeoutMs`. Off by default: `timeoutMs` bounds each
+   * attempt, so retrying a hung upstream multiplies the time a client waits (3 attempts of
+   * a 2 s timeout is 6 s) for an answer that rarely comes. Default false.
+   */
+  retryOnTimeout: z.boolean().default(false),
+  /**
    * Retry budget: retries in the rolling window may add at most this fraction on top of
    * first attempts (plus `budgetMinRetries`), so an outage cannot multiply load. Default 0.2.
    */

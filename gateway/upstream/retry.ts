@@ -6,10 +6,10 @@ import { RetryBudget } from './retry-budget.ts';
 import type { Policy, UpstreamEvents, UpstreamRequest } from './types.ts';
 
 /** Errors that mean "the request may not have been processed": safe to try again. */
-const RETRYABLE_CODES = new Set(['UPSTREAM_UNAVAILABLE', 'UPSTREAM_TIMEOUT']);
+const CONNECTION_ERRORS = ['UPSTREAM_UNAVAILABLE'];
 
 /**
- * Retries idempotent calls on connection errors, timeouts and the configured statuses,
+ * Retries idempotent calls on connection errors, the configured statuses (and timeouts, if configured),
  * with exponential backoff and full jitter, within `attempts` and the upstream's retry
  * budget, and never past the inbound deadline. Streamed bodies cannot be replayed, so
  * such calls are never retried.
@@ -17,6 +17,7 @@ const RETRYABLE_CODES = new Set(['UPSTREAM_UNAVAILABLE', 'UPSTREAM_TIMEOUT']);
 export function retryPolicy(upstream: string, config: RetryConfig, events: UpstreamEvents): Policy | null {
   if (config.attempts <= 1) return null;
   const budget = new RetryBudget(config.budgetRatio, config.budgetMinRetries, config.budgetWindowMs);
+  const retryableCodes = new Set(config.retryOnTimeout ? [...CONNECTION_ERRORS, 'UPSTREAM_TIMEOUT'] : CONNECTION_ERRORS);
   const retryOn = new Set(config.retryOnStatus);
 
   return (next) => async (req) => {
@@ -33,7 +34,7 @@ export function retryPolicy(upstream: string, config: RetryConfig, events: Upstr
         await res.body.dump().catch(() => undefined);
       } catch (error) {
         const code = isGatewayError(error) ? error.code : undefined;
-        if (last || !code || !RETRYABLE_CODES.has(code) || !canRetry(req, budget, config, attempt)) throw error;
+        if (last || !code || !retryableCodes.has(code) || !canRetry(req, budget, config, attempt)) throw error;
         reason = code;
       }
       events.onRetry?.({ upstream, attempt: attempt + 1, reason });

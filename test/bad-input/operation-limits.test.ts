@@ -42,16 +42,20 @@ describe('operation limits on /graphql', () => {
   });
 
   it('cost: list sizes multiply; at the limit admitted, above it refused', async () => {
-    // topProducts(first: N) { name reviews(first:1) { rating } } costs 1 + N × (1 + 1 + 1×1) = 1 + 3N
-    expect((await limitError('{ topProducts(first: 19) { name reviews(first: 1) { rating } } }')).error).toBeUndefined(); // 58
-    const over = await limitError('{ topProducts(first: 20) { name reviews(first: 1) { rating } } }'); // 61
-    expect(over.error?.extensions).toMatchObject({ code: 'OPERATION_LIMIT_EXCEEDED', limit: 'maxCost', max: 60 });
+    // topProducts(first: N) { name } costs 1 + N × 1; with reviews(first: 1) { rating } under it, 1 + 3N.
+    expect((await limitError('{ topProducts(first: 59) { name } }')).error).toBeUndefined(); // 60
+    const over = await limitError('{ topProducts(first: 60) { name } }'); // 61
+    expect(over.error?.extensions).toMatchObject({ code: 'OPERATION_LIMIT_EXCEEDED', limit: 'maxCost', value: 61, max: 60 });
+    const nested = await limitError('{ topProducts(first: 20) { name reviews(first: 1) { rating } } }'); // 61
+    expect(nested.error?.extensions).toMatchObject({ limit: 'maxCost', value: 61 });
   });
 
-  it('tokens: refused before parsing, with the count', async () => {
-    const over = await limitError(`{ product(id: "p1") { ${'name '.repeat(40)} } }`);
+  it('tokens: 40 admitted, 41 refused before parsing, with the count', async () => {
+    // `{ product ( id : "p1" ) { … } }` is 10 tokens; each `name` one more.
+    expect((await limitError(`{ product(id: "p1") { ${'name '.repeat(30)} } }`)).error).toBeUndefined();
+    const over = await limitError(`{ product(id: "p1") { ${'name '.repeat(31)} } }`);
     expect(over.status).toBe(400);
-    expect(over.error?.extensions).toMatchObject({ code: 'OPERATION_LIMIT_EXCEEDED', limit: 'maxTokens', max: 40 });
+    expect(over.error?.extensions).toMatchObject({ code: 'OPERATION_LIMIT_EXCEEDED', limit: 'maxTokens', value: 41, max: 40 });
   });
 
   it('batched requests are refused when batching is off', async () => {
@@ -63,5 +67,66 @@ describe('operation limits on /graphql', () => {
     expect(res.status).toBe(400);
     const body = (await res.json()) as { errors: Array<{ extensions: Record<string, unknown> }> };
     expect(body.errors[0]?.extensions).toMatchObject({ code: 'OPERATION_LIMIT_EXCEEDED', limit: 'batching' });
+  });
+});
+
+/** The limits that need other settings: document bytes, batch size, introspection off; and CSRF prevention. */
+describe('operation limits on /graphql: bytes, batches, introspection, CSRF', () => {
+  let stack: Stack;
+  let url: string;
+  beforeAll(async () => {
+    stack = await startStack({ operationLimits: { maxDocumentBytes: 200, batching: { enabled: true, maxOperations: 3 }, introspection: false } });
+    url = `${stack.gateway.url}/graphql`;
+  });
+  afterAll(async () => {
+    await stack?.close();
+  });
+
+  const post = async (body: unknown) => {
+    const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    return { status: res.status, body: (await res.json()) as unknown };
+  };
+  const padded = (bytes: number): string => `{ __typename }${' '.repeat(bytes - '{ __typename }'.length)}`;
+
+  it('document bytes: 200 admitted, 201 refused, naming the limit and the value', async () => {
+    expect(await post({ query: padded(200) })).toEqual({ status: 200, body: { data: { __typename: 'Query' } } });
+    const over = await post({ query: padded(201) });
+    expect(over.status).toBe(400);
+    expect((over.body as { errors: Array<{ extensions: unknown }> }).errors[0]?.extensions).toMatchObject({
+      code: 'OPERATION_LIMIT_EXCEEDED',
+      limit: 'maxDocumentBytes',
+      value: 201,
+      max: 200,
+    });
+  });
+
+  it('batches: 3 operations admitted, 4 refused', async () => {
+    const op = { query: '{ __typename }' };
+    const atLimit = await post([op, op, op]);
+    expect(atLimit).toEqual({ status: 200, body: [1, 2, 3].map(() => ({ data: { __typename: 'Query' } })) });
+    const over = await post([op, op, op, op]);
+    expect(over.status).toBe(400);
+    expect((over.body as { errors: Array<{ extensions: unknown }> }).errors[0]?.extensions).toMatchObject({
+      code: 'OPERATION_LIMIT_EXCEEDED',
+      limit: 'maxOperations',
+      value: 4,
+      max: 3,
+    });
+  });
+
+  it('introspection off: __schema is refused, plain queries still served', async () => {
+    const res = await postGraphQL(url, '{ __schema { queryType { name } } }');
+    expect(res.body.data ?? null).toBeNull();
+    expect(res.body.errors?.[0]?.message).toMatch(/introspection/i);
+    expect((await postGraphQL(url, '{ product(id: "p1") { name } }')).body.errors).toBeUndefined();
+  });
+
+  it('CSRF prevention: a GET without a preflight-forcing header is refused; with one it is served', async () => {
+    const query = encodeURIComponent('{ __typename }');
+    const simple = await fetch(`${url}?query=${query}`);
+    expect(simple.status).toBe(400);
+    expect(await simple.text()).toMatch(/CSRF/i);
+    const preflighted = await fetch(`${url}?query=${query}`, { headers: { 'apollo-require-preflight': 'true' } });
+    expect(preflighted.status).toBe(200);
   });
 });

@@ -50,7 +50,8 @@ describe('fault: a subgraph that is down, through POST /graphql', () => {
   it('opens after consecutiveFailures, fails fast with CIRCUIT_OPEN without calling the subgraph, and closes after a probe', async () => {
     const { state, subgraph, gateway, changes, graphql } = await setUp({
       retry: { attempts: 1 },
-      breaker: { consecutiveFailures: 3, minimumRequests: 100, openMs: 200, halfOpenProbes: 1 },
+      // Long enough that the 10 fail-fast round trips below all land inside it on a loaded machine.
+      breaker: { consecutiveFailures: 3, minimumRequests: 100, openMs: 2_000, halfOpenProbes: 1 },
     });
     const codes: Array<string | undefined> = [];
     for (let i = 0; i < 3; i++) codes.push((await graphql('{ user(id: "1") { id } }')).errors?.[0]?.extensions?.code);

@@ -3,6 +3,9 @@ import type { BreakerState } from '../../gateway/upstream/types.ts';
 import { startTestServer, type TestServer } from '../helpers/http-server.ts';
 import { createTestPipeline, waitFor, type TestPipeline } from '../helpers/upstream-pipeline.ts';
 
+/** The 503 case asserts 25 fail-fast calls inside one open period: long enough for a loaded machine. */
+const OPEN_MS = 1_000;
+
 /**
  * An upstream process dies (its port refuses connections) under steady client traffic and
  * comes back on the same port. The breaker must open, keep every call off the dead
@@ -104,7 +107,7 @@ describe('fault: an upstream that dies and comes back', () => {
     });
     const p = createTestPipeline(
       [`${server.url}/graphql`],
-      { retry: { attempts: 3, baseDelayMs: 1, maxDelayMs: 2 }, breaker: { consecutiveFailures: 5, openMs: 200, halfOpenProbes: 1 } },
+      { retry: { attempts: 3, baseDelayMs: 1, maxDelayMs: 2 }, breaker: { consecutiveFailures: 5, openMs: OPEN_MS, halfOpenProbes: 1 } },
       { name: 'products', kind: 'subgraph' },
     );
     cleanup.push(server, p);
@@ -130,7 +133,7 @@ describe('fault: an upstream that dies and comes back', () => {
     expect(arrivedIn).toEqual(['closed', 'closed', 'closed', 'closed', 'closed', 'half-open']);
     expect(server.requests.every((r) => r.url === '/graphql')).toBe(true);
     console.log(
-      `breaker timings (503-answering subgraph, consecutiveFailures 5, openMs 200): death → open ${(openedAt - diedAt).toFixed(1)} ms; recovery → closed ${(closedAt - recoveredAt).toFixed(1)} ms`,
+      `breaker timings (503-answering subgraph, consecutiveFailures 5, openMs ${OPEN_MS}): death → open ${(openedAt - diedAt).toFixed(1)} ms; recovery → closed ${(closedAt - recoveredAt).toFixed(1)} ms`,
     );
   });
 });

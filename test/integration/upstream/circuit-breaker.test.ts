@@ -28,7 +28,8 @@ describe('circuit breaker (real upstream on loopback)', () => {
     const { server, state } = await switchableUpstream();
     const p = createTestPipeline([server.url], {
       retry: { attempts: 1 },
-      breaker: { consecutiveFailures: 3, minimumRequests: 100, openMs: 200, halfOpenProbes: 1 },
+      // Long enough that the 20 fail-fast calls below all land inside it on a loaded machine.
+      breaker: { consecutiveFailures: 3, minimumRequests: 100, openMs: 1_000, halfOpenProbes: 1 },
     });
     cleanup.push(server, p);
     const breaker = p.pipeline.breakers.for(p.pipeline.definition.targets[0]!);

@@ -25,7 +25,16 @@ describe('timeouts and cancellation (real upstream on loopback)', () => {
     expect(server.requests).toHaveLength(1);
   });
 
-  it('each attempt has its own timeout: an idempotent call is retried after a timed-out attempt', async () => {
+  it('by default a timed-out attempt is not retried: the client waits one timeout, not attempts × timeout', async () => {
+    const server = track(await startHangingServer());
+    const p = track(createTestPipeline([server.url], { timeoutMs: 200, retry: { attempts: 3, ...fast } }));
+    const error = await p.send({ idempotent: true }).catch((e: unknown) => e);
+    expect(errorCode(error)).toBe('UPSTREAM_TIMEOUT');
+    expect(server.requests).toHaveLength(1);
+    expect(p.retries).toEqual([]);
+  });
+
+  it('with retryOnTimeout each attempt has its own timeout: an idempotent call is retried after a timed-out attempt', async () => {
     let n = 0;
     const server = track(
       await startTestServer((req, res) => {
@@ -33,7 +42,7 @@ describe('timeouts and cancellation (real upstream on loopback)', () => {
         if (++n > 1) res.writeHead(200).end('late but fine');
       }),
     );
-    const p = track(createTestPipeline([server.url], { timeoutMs: 200, retry: { attempts: 2, ...fast } }));
+    const p = track(createTestPipeline([server.url], { timeoutMs: 200, retry: { attempts: 2, retryOnTimeout: true, ...fast } }));
     const res = await p.send({ idempotent: true });
     expect(res.body).toBe('late but fine');
     expect(server.requests).toHaveLength(2);
