@@ -17,7 +17,8 @@ const HOME_QUERY = `{ home { user { name } activeOrders { id status formattedTot
 async function main(): Promise<void> {
   // Off unless OTEL_EXPORTER_OTLP_ENDPOINT (or OTEL_TRACES_EXPORTER) is set; see tracing.ts.
   const tracing = await startTracing();
-  const services = await startAllServices({ ports: 'default' });
+  // DEMO_PORTS=free puts the upstreams on free ports (tests, or a machine where 4001-4011 are taken).
+  const services = await startAllServices({ ports: process.env.DEMO_PORTS === 'free' ? 'free' : 'default' });
   let gateway;
   try {
     gateway = await createGateway(loadConfig({ env: process.env, overrides: demoConfig(services) }));

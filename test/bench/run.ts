@@ -81,7 +81,7 @@ async function main(): Promise<void> {
   const { url: ourUrl, child: ours } = await startOurs({});
 
   const stockPort = await freePort();
-  const stock = await startChild('test/bench/stock-gateway.ts', { PORT: String(stockPort), SUBGRAPH_URLS: JSON.stringify(subgraphUrls), NODE_ENV: 'production', APOLLO_TELEMETRY_DISABLED: 'true' }, /^STOCK READY/);
+  const stock = await startChild('test/bench/stock-gateway.ts', { PORT: String(stockPort), SUBGRAPH_URLS: JSON.stringify(subgraphUrls), APOLLO_TELEMETRY_DISABLED: 'true' }, /^STOCK READY/);
   children.push(stock);
 
   const stockUrl = `http://127.0.0.1:${stockPort}`;
