@@ -18,16 +18,23 @@ import { getGraphQLRateLimiter, type Store as GrlStore } from 'graphql-rate-limi
 /**
  * Field-level limits for BFF schemas: "at most `max` calls of this field per `window`, per
  * caller", in graphql-rate-limit's vocabulary (`max`, `window`, `identityArgs`,
- * `arrayLengthField`, `message`), so SDL written for it keeps its meaning.
+ * `arrayLengthField`, `message`), so SDL written for it keeps its meaning — exactly: no
+ * interval of `window` ever holds more than `max` admitted calls (a sliding window, the
+ * store's `consumeWindow`), across every gateway instance sharing the store. A refused
+ * call is not counted (graphql-rate-limit's `uncountRejected: true`), so a caller who keeps
+ * trying is back as soon as their oldest call leaves the window. (Not the inbound limits'
+ * GCRA bucket: a bucket of `max` refilled at `max / window` admits up to 2 × `max` − 1 in
+ * one window.)
  *
- * graphql-rate-limit's limiter (`getGraphQLRateLimiter`) makes each decision, but not with
- * its stores: their contract is "get the timestamp list, filter it, set it back" — two
- * round trips with a read-modify-write race (with its own RedisStore, 30 concurrent calls
- * against `max: 10` all got through). Our adapter turns the "get" into one atomic
- * `consume` on our RateLimitStore (Redis or memory) and the "set" into nothing, so the
- * limiter's answer is exact across gateway instances. Its directive class rests on
- * @graphql-tools/utils 7's `SchemaDirectiveVisitor` (graphql ^14 || ^15 only), so the
- * directive is applied here with graphql 16's API.
+ * graphql-rate-limit's limiter (`getGraphQLRateLimiter`) keys each call (field identity
+ * with `identityArgs`) and words the refusal, but does not keep the log: its stores'
+ * contract is "get the timestamp list, filter it, set it back" — two round trips with a
+ * read-modify-write race (with its own RedisStore, 30 concurrent calls against `max: 10`
+ * all got through). Our adapter turns the "get" into one atomic `consumeWindow` on our
+ * RateLimitStore (Redis or memory) and the "set" into nothing; the store's decision is the
+ * one enforced. Its directive class rests on @graphql-tools/utils 7's
+ * `SchemaDirectiveVisitor` (graphql ^14 || ^15 only), so the directive is applied here
+ * with graphql 16's API.
  */
 
 export interface FieldRateLimit {
@@ -59,7 +66,7 @@ export interface FieldRateLimiterOptions<TContext> {
 }
 
 export interface FieldRateLimiter<TContext> {
-  /** Takes one call (or the list's length) from the caller's bucket for this field; throws RATE_LIMITED when empty. */
+  /** Counts one call (or the list's length) in the caller's window for this field; throws RATE_LIMITED when it is full. */
   enforce(limit: CompiledFieldLimit, args: Record<string, unknown>, context: TContext, info: GraphQLResolveInfo): Promise<void>;
 }
 
@@ -86,15 +93,18 @@ export function createFieldRateLimiter<TContext = unknown>(options: FieldRateLim
       const identity = identityOf(identify(context), ipv6PrefixLength);
       const cost = costOf(limit, args);
       let decision: Decision | undefined;
-      // graphql-rate-limit decides from "how many calls are on record for this caller and
-      // field". This store answers that with one atomic consume on our store, so the
-      // decision is exact across instances; its own read-filter-write is left with nothing
-      // to write (see the file comment).
+      // graphql-rate-limit decides from "which calls are on record for this caller and
+      // field". This store answers with one atomic consumeWindow on our store, so the
+      // decision is exact across instances: nothing on record when admitted, a full window
+      // otherwise (times that never expire, so its own filter cannot disagree); its own
+      // read-filter-write is left with nothing to write (see the file comment).
       const store: GrlStore = {
         getForIdentity: async ({ contextIdentity, fieldIdentity }) => {
-          const key = `field:${info.parentType.name}.${compactKey(fieldIdentity)}:${contextIdentity}`;
-          decision = await options.store.consume(key, limit.max, limit.windowMs, cost);
-          return decision.allowed ? [] : new Array<number>(limit.max + 1).fill(Date.now());
+          // Not the `field:` keys of the GCRA era: during a rolling deploy old instances still
+          // write buckets there, and a window on a bucket's Redis key would be a type error.
+          const key = `field-window:${info.parentType.name}.${compactKey(fieldIdentity)}:${contextIdentity}`;
+          decision = await options.store.consumeWindow(key, limit.max, limit.windowMs, cost);
+          return decision.allowed ? [] : new Array<number>(limit.max + 1).fill(Number.POSITIVE_INFINITY);
         },
         setForIdentity: () => undefined,
       };
@@ -115,7 +125,8 @@ export function createFieldRateLimiter<TContext = unknown>(options: FieldRateLim
       } catch {
         // a metrics hook must never fail a field
       }
-      if (refusal === undefined) return;
+      // The store's decision is the one enforced (the cost it counted is ours: see costOf).
+      if (decision.allowed) return;
       const error = new RateLimitedError({
         retryAfterSeconds: decision.retryAfterMs / 1000,
         reason: decision.reason === 'store-unavailable' ? 'store-unavailable' : 'limit-exceeded',
@@ -124,7 +135,7 @@ export function createFieldRateLimiter<TContext = unknown>(options: FieldRateLim
       // Field scope: no HTTP status, the rest of the response still succeeds. No path
       // either: graphql-js locates the error (path, locations) as it leaves the resolver.
       const rendered = toGraphQLError(error, 'field');
-      throw limit.message === undefined ? rendered : new GraphQLError(refusal, { extensions: rendered.extensions });
+      throw limit.message === undefined ? rendered : new GraphQLError(refusal ?? limit.message, { extensions: rendered.extensions });
     },
   };
 }

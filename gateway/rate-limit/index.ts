@@ -1,10 +1,10 @@
 import type { RateLimitConfig } from './config.ts';
 import { MemoryRateLimitStore } from './memory-store.ts';
 import { RedisRateLimitStore } from './redis-store.ts';
-import type { RateLimitLogger, RateLimitStore } from './store.ts';
+import type { RateLimitLogger, RateLimitStore, StoreErrorSource } from './store.ts';
 
 export { rateLimitConfigSchema, tierNames, type RateLimitConfig, type RateLimitConfigInput, type Tier } from './config.ts';
-export type { Decision, DecisionReason, RateLimitLogger, RateLimitStore, RateLimitStoreKind } from './store.ts';
+export type { Decision, DecisionReason, RateLimitLogger, RateLimitStore, RateLimitStoreKind, StoreErrorSource } from './store.ts';
 export { MemoryRateLimitStore, type MemoryStoreOptions } from './memory-store.ts';
 export { RedisRateLimitStore, type RedisStoreOptions } from './redis-store.ts';
 export {
@@ -35,8 +35,8 @@ export interface RateLimitStoreDeps {
   /** `redis.url` from config: set → Redis, unset → memory. */
   redisUrl?: string | undefined;
   logger?: RateLimitLogger;
-  /** Every decision Redis could not make (a metric). */
-  onStoreError?: (error: Error) => void;
+  /** Every decision Redis could not make and every failed connection attempt (a metric). */
+  onStoreError?: (error: Error, source: StoreErrorSource) => void;
 }
 
 /** The store the config asks for: Redis when a URL is configured, the bounded memory store otherwise. */

@@ -1,5 +1,6 @@
 import { Redis, type ClientContext, type RedisOptions, type Result } from 'ioredis';
 import { GCRA_LUA } from './redis-script.ts';
+import { SLIDING_WINDOW_LUA } from './redis-window-script.ts';
 import {
   assertConsumeArgs,
   unavailableDecision,
@@ -7,12 +8,17 @@ import {
   type FailMode,
   type RateLimitLogger,
   type RateLimitStore,
+  type StoreErrorSource,
 } from './store.ts';
 
+/** What both scripts answer: allowed (0|1), remaining, resetMs, retryAfterMs. */
+type ScriptReply = [number, number, number, number];
+
 declare module 'ioredis' {
-  // The typed face of the script registered with `defineCommand` below (ioredis's documented way).
+  // The typed face of the scripts registered with `defineCommand` below (ioredis's documented way).
   interface RedisCommander<Context extends ClientContext = { type: 'default' }> {
-    bffgwGcra(key: string, limit: number, windowMs: number, cost: number): Result<[number, number, number, number], Context>;
+    bffgwGcra(key: string, limit: number, windowMs: number, cost: number): Result<ScriptReply, Context>;
+    bffgwWindow(key: string, max: number, windowMs: number, cost: number): Result<ScriptReply, Context>;
   }
 }
 
@@ -27,8 +33,11 @@ export interface RedisStoreOptions {
   /** Cap of the reconnect backoff. Default 2000 ms. */
   maxReconnectDelayMs?: number;
   logger?: RateLimitLogger;
-  /** Called on every decision Redis could not make (for a metric); never throws into the request. */
-  onStoreError?: (error: Error) => void;
+  /**
+   * Called once per decision Redis could not make and once per failed connection attempt
+   * (`source` says which; see `StoreErrorSource`), for a metric; a throw is ignored.
+   */
+  onStoreError?: (error: Error, source: StoreErrorSource) => void;
   /** Extra ioredis options (TLS, auth); the timeouts and queueing above win. */
   redisOptions?: RedisOptions;
 }
@@ -37,15 +46,19 @@ export interface RedisStoreOptions {
 const LOG_EVERY_MS = 10_000;
 
 /**
- * Buckets in Redis, shared by every gateway instance: one `EVALSHA` per decision
- * (ioredis `defineCommand`: `EVAL` the first time on each connection, `EVALSHA` after,
- * and back to `EVAL` if Redis lost its script cache).
+ * Buckets and windows in Redis, shared by every gateway instance: one `EVALSHA` per
+ * decision (ioredis `defineCommand`: `EVAL` for the first command of each script on each
+ * connection, `EVALSHA` after, even within one pipelined burst, and back to `EVAL` if Redis
+ * lost its script cache). Preloading with `SCRIPT LOAD` would save nothing: ioredis still
+ * sends the first call of each script on a connection as `EVAL`, whatever Redis has cached,
+ * and that is one `EVAL` per script per connection (the integration tests count them).
  *
  * Built to never hold a request hostage: no offline queue, so a command on a dead
- * connection fails at once instead of queueing; `commandTimeout` plus our own deadline
- * bound every decision to `timeoutMs`; reconnection runs in the background with capped
- * exponential backoff, so a Redis that comes back is used again without a restart.
- * While Redis is unreachable every decision follows `failMode`.
+ * connection fails at once instead of queueing; a deadline of `timeoutMs` bounds every
+ * decision; reconnection runs in the background with capped exponential backoff, so a
+ * Redis that comes back is used again without a restart. While Redis is unreachable every
+ * decision follows `failMode`. Every failed decision and every failed connection attempt
+ * is reported to `onStoreError` (and logged, throttled).
  */
 export class RedisRateLimitStore implements RateLimitStore {
   readonly kind = 'redis' as const;
@@ -54,19 +67,23 @@ export class RedisRateLimitStore implements RateLimitStore {
   #lastLogAt = 0;
   #suppressed = 0;
   #down = false;
+  #closed = false;
 
   constructor(options: RedisStoreOptions) {
     this.#options = options;
     const maxDelay = options.maxReconnectDelayMs ?? 2_000;
     this.#client = new Redis(options.url, {
       ...options.redisOptions,
-      commandTimeout: options.timeoutMs,
+      // No `commandTimeout`: our own deadline (`#deadline`) bounds every call, and ioredis's
+      // would fire first, before a reply already waiting in the socket could be read.
+      commandTimeout: undefined,
       enableOfflineQueue: false,
       maxRetriesPerRequest: 1,
       connectTimeout: Math.max(1_000, options.timeoutMs * 10),
       retryStrategy: (attempt) => Math.min(maxDelay, 25 * 2 ** Math.min(attempt, 16)),
     });
     this.#client.defineCommand('bffgwGcra', { numberOfKeys: 1, lua: GCRA_LUA });
+    this.#client.defineCommand('bffgwWindow', { numberOfKeys: 1, lua: SLIDING_WINDOW_LUA });
     // Without a listener ioredis prints every reconnect failure to stderr.
     this.#client.on('error', (error: Error) => this.#connectionTrouble(error));
     this.#client.on('ready', () => {
@@ -98,9 +115,41 @@ export class RedisRateLimitStore implements RateLimitStore {
 
   async consume(key: string, limit: number, windowMs: number, cost = 1): Promise<Decision> {
     assertConsumeArgs(limit, windowMs, cost);
+    return this.#decide(limit, () => this.#client.bffgwGcra(this.#options.keyPrefix + key, limit, windowMs, cost));
+  }
+
+  async consumeWindow(key: string, max: number, windowMs: number, cost = 1): Promise<Decision> {
+    assertConsumeArgs(max, windowMs, cost);
+    return this.#decide(max, () => this.#client.bffgwWindow(this.#options.keyPrefix + key, max, windowMs, cost));
+  }
+
+  async ping(): Promise<boolean> {
     try {
-      const reply = await this.#deadline(this.#client.bffgwGcra(this.#options.keyPrefix + key, limit, windowMs, cost));
-      const [allowed, remaining, resetMs, retryAfterMs] = reply;
+      return (await this.#deadline(this.#client.ping())) === 'PONG';
+    } catch {
+      return false;
+    }
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    if (this.#client.status === 'end') return;
+    if (this.#client.status !== 'ready') {
+      this.#client.disconnect();
+      return;
+    }
+    try {
+      // Bounded like every other call: a stalled Redis never answers QUIT either.
+      await this.#deadline(this.#client.quit());
+    } catch {
+      this.#client.disconnect();
+    }
+  }
+
+  /** One script call under the deadline, its reply as a decision; any failure → the fail mode. */
+  async #decide(limit: number, run: () => Promise<ScriptReply>): Promise<Decision> {
+    try {
+      const [allowed, remaining, resetMs, retryAfterMs] = await this.#deadline(run());
       return {
         allowed: allowed === 1,
         reason: allowed === 1 ? 'within-limit' : 'limit-exceeded',
@@ -116,54 +165,53 @@ export class RedisRateLimitStore implements RateLimitStore {
     }
   }
 
-  async ping(): Promise<boolean> {
-    try {
-      return (await this.#deadline(this.#client.ping())) === 'PONG';
-    } catch {
-      return false;
-    }
-  }
-
-  async close(): Promise<void> {
-    if (this.#client.status === 'end') return;
-    if (this.#client.status !== 'ready') {
-      this.#client.disconnect();
-      return;
-    }
-    try {
-      await this.#client.quit();
-    } catch {
-      this.#client.disconnect();
-    }
-  }
-
   /**
-   * `commandTimeout` covers one command; a lost script cache resends it, so the whole
-   * call also gets a deadline of its own.
+   * At most `timeoutMs` for one call, retries of a lost script cache included. The timer
+   * runs on our event loop, so it also measures how busy the gateway is: after a long busy
+   * stretch (a burst of requests) it can fire while Redis's answer already waits, unread, in
+   * the socket. So the deadline takes effect one turn later (`setImmediate` runs after the
+   * poll phase has read the sockets): an answer that has arrived wins; only a Redis that has
+   * not answered fails the call. Without this, a 50 ms deadline failed decisions whose
+   * answer had come back in a millisecond, exactly when a burst is what needs limiting.
    */
   #deadline<T>(pending: Promise<T>): Promise<T> {
     let timer: NodeJS.Timeout | undefined;
+    let late: NodeJS.Immediate | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new Error(`Redis did not answer within ${this.#options.timeoutMs} ms`)),
-        this.#options.timeoutMs,
-      );
+      timer = setTimeout(() => {
+        late = setImmediate(() => reject(new Error(`Redis did not answer within ${this.#options.timeoutMs} ms`)));
+      }, this.#options.timeoutMs);
     });
-    return Promise.race([pending, timeout]).finally(() => clearTimeout(timer));
+    return Promise.race([pending, timeout]).finally(() => {
+      clearTimeout(timer);
+      if (late) clearImmediate(late);
+    });
   }
 
   #decisionFailed(error: Error): void {
-    try {
-      this.#options.onStoreError?.(error);
-    } catch {
-      // a metrics hook must never turn into a failed request
-    }
+    this.#report(error, 'decision');
     this.#log(error, `rate-limit store: Redis failed; failing ${this.#options.failMode}`);
   }
 
+  /**
+   * ioredis's `error` event: a failed connection or reconnection attempt (refused, reset,
+   * timed out). Never a command's failure (those reject the command, and are counted by
+   * `#decisionFailed`), so nothing is counted twice; with no traffic at all an outage still
+   * shows, once per attempt (at most one per `maxReconnectDelayMs` once backed off).
+   */
   #connectionTrouble(error: Error): void {
+    if (this.#closed) return;
     this.#down = true;
+    this.#report(error, 'connection');
     this.#log(error, 'rate-limit store: Redis connection error; reconnecting');
+  }
+
+  #report(error: Error, source: StoreErrorSource): void {
+    try {
+      this.#options.onStoreError?.(error, source);
+    } catch {
+      // a metrics hook must never turn into a failed request
+    }
   }
 
   /** One line per outage, then one per `LOG_EVERY_MS` with how many were not logged. */

@@ -1,14 +1,19 @@
 /**
  * Where rate-limit state lives. Two implementations behind one interface: `memory` (the
  * embedded default, per process) and `redis` (shared by every gateway instance). Both run
- * the same algorithm (`gcra.ts`; its Lua twin in `redis-script.ts`).
+ * the same two algorithms, each decision atomic:
+ * - `consume`: GCRA, a token bucket refilled continuously (`gcra.ts`; Lua twin in
+ *   `redis-script.ts`) — the inbound limits (why GCRA: `config.ts`);
+ * - `consumeWindow`: an exact sliding window, "at most `max` per any `windowMs`"
+ *   (`sliding-window.ts`; Lua twin in `redis-window-script.ts`) — the `@rateLimit` field
+ *   limits, whose documented meaning (graphql-rate-limit's) is exactly that.
  */
 
 /** Why a decision came out the way it did. */
 export type DecisionReason =
-  /** Admitted: the bucket had the tokens. */
+  /** Admitted: the bucket had the tokens, or the window had room. */
   | 'within-limit'
-  /** Denied: the bucket is empty. */
+  /** Denied: the bucket is empty, or the window is full. */
   | 'limit-exceeded'
   /** The store could not answer in time; `allowed` says what the fail mode chose. */
   | 'store-unavailable';
@@ -20,7 +25,7 @@ export interface Decision {
   readonly limit: number;
   /** Whole requests still admitted right now after this one. */
   readonly remaining: number;
-  /** Until the bucket is full again (`remaining` back to `limit`). */
+  /** Until the quota is whole again (`remaining` back to `limit`): the bucket full, the window empty. */
   readonly resetMs: number;
   /** Until this request could have been admitted; 0 when it was. */
   readonly retryAfterMs: number;
@@ -28,6 +33,10 @@ export interface Decision {
 
 export type RateLimitStoreKind = 'memory' | 'redis';
 
+/**
+ * A key holds one kind of state: a bucket (`consume`) or a window (`consumeWindow`).
+ * Callers keep the two apart by naming (the limiter's scopes, the field limits' `field-window:`).
+ */
 export interface RateLimitStore {
   readonly kind: RateLimitStoreKind;
   /**
@@ -36,6 +45,13 @@ export interface RateLimitStore {
    * failure becomes a decision with reason `store-unavailable`.
    */
   consume(key: string, limit: number, windowMs: number, cost?: number): Promise<Decision>;
+  /**
+   * Records `cost` calls (default 1) in the sliding window `key` iff that keeps the calls
+   * admitted in the last `windowMs` at or under `max`, atomically; a denied call records
+   * nothing. Exact: no interval of `windowMs` ever holds more than `max` admitted calls,
+   * whichever instances made them. Failures and bad arguments as for `consume`.
+   */
+  consumeWindow(key: string, max: number, windowMs: number, cost?: number): Promise<Decision>;
   /** Whether the store answers now (for `/readyz`). */
   ping(): Promise<boolean>;
   /** Resolves once the store can decide (true), or false after `timeoutMs`; start-up awaits it. */
@@ -47,6 +63,13 @@ export interface RateLimitStore {
 export interface RateLimitLogger {
   warn(obj: object, msg: string): void;
 }
+
+/**
+ * What went wrong, for `onStoreError`: a `decision` the store could not make (one per
+ * decision, whatever the cause), or the `connection` failing (one per failed connection
+ * or reconnection attempt, whether or not decisions are being asked for).
+ */
+export type StoreErrorSource = 'decision' | 'connection';
 
 export type FailMode = 'open' | 'closed';
 

@@ -19,7 +19,7 @@ describe('rateLimit config', () => {
       doors: {},
       routes: {},
       expensive: { limit: 30, costThreshold: 1_000, tiers: {} },
-      redis: { timeoutMs: 50, failMode: 'open', keyPrefix: 'bffgw:rl:', maxReconnectDelayMs: 2_000, connectTimeoutMs: 2_000 },
+      redis: { timeoutMs: 100, failMode: 'open', keyPrefix: 'bffgw:rl:', maxReconnectDelayMs: 2_000, connectTimeoutMs: 2_000 },
       memory: { maxKeys: 100_000 },
       trustedProxies: [],
       ipv6PrefixLength: 64,

@@ -62,11 +62,32 @@ describe('@rateLimit on a graphql 16 schema', () => {
       reason: 'limit-exceeded',
       scope: 'field:Query.quote',
     });
-    expect(third.errors?.[0]?.extensions.retryAfterSeconds).toBeGreaterThanOrEqual(29);
+    // a sliding window: room comes back when the first call is a minute old (a bucket would say 30 s)
+    expect(third.errors?.[0]?.extensions.retryAfterSeconds).toBeGreaterThanOrEqual(55);
+    expect(third.errors?.[0]?.extensions.retryAfterSeconds).toBeLessThanOrEqual(60);
     // a field-level refusal must not turn the partial-data response into a 429
     expect(third.errors?.[0]?.extensions.http).toBeUndefined();
     // another caller (anonymous, keyed by IP) has its own bucket
     expect((await run(ctx(ANONYMOUS))).errors).toBeUndefined();
+  });
+
+  it('"max 60, window 1m" means at most 60 in any minute, however slowly the 60 came', async () => {
+    let now = 0;
+    const store = new MemoryRateLimitStore({ now: () => now });
+    stores.push(store);
+    const schema = buildSchema(`${rateLimitDirectiveTypeDefs} type Query { home: String @rateLimit(max: 60, window: "1m") }`);
+    schema.getQueryType()!.getFields().home!.resolve = () => 'home';
+    applyRateLimitDirective(schema, createFieldRateLimiter({ store }));
+    const home = async (at: number) => {
+      now = at;
+      return (await graphql({ schema, source: '{ home }', contextValue: ctx(alice) })).errors?.[0]?.extensions;
+    };
+    // one call a second: 60 admitted; the 61st, 59.5 s in, is refused (a bucket of 60
+    // refilled at 1/s would have admitted it, and ~59 more before the minute was out)
+    for (let i = 0; i < 60; i++) expect(await home(i * 1_000)).toBeUndefined();
+    expect(await home(59_500)).toMatchObject({ code: 'RATE_LIMITED', retryAfterSeconds: 1 });
+    expect(await home(60_000)).toBeUndefined(); // the call at 0 has left the window
+    expect(await home(60_500)).toMatchObject({ code: 'RATE_LIMITED' });
   });
 
   it('counts per identity argument value when identityArgs is set', async () => {

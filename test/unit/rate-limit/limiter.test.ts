@@ -1,3 +1,4 @@
+import { createServer, type AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ANONYMOUS, type Principal } from '../../../gateway/context/principal.ts';
 import { isGatewayError, RateLimitedError } from '../../../gateway/errors/gateway-error.ts';
@@ -10,7 +11,8 @@ import {
   type RateLimitRequest,
 } from '../../../gateway/rate-limit/limiter.ts';
 import { MemoryRateLimitStore } from '../../../gateway/rate-limit/memory-store.ts';
-import type { Decision, RateLimitStore } from '../../../gateway/rate-limit/store.ts';
+import { RedisRateLimitStore } from '../../../gateway/rate-limit/redis-store.ts';
+import type { Decision, FailMode, RateLimitStore } from '../../../gateway/rate-limit/store.ts';
 
 const user = (subject: string, tier = 'free'): Principal => ({ kind: 'user', subject, tier, scopes: [], roles: [] });
 const consumer = (name: string, tier = 'standard'): Principal => ({ kind: 'consumer', consumer: name, tier, scopes: [], roles: [] });
@@ -28,6 +30,19 @@ const stores: RateLimitStore[] = [];
 afterEach(async () => {
   await Promise.all(stores.splice(0).map((s) => s.close()));
 });
+
+/** A real Redis store whose Redis is not there (a loopback port nobody listens on): every decision fails. */
+async function unreachableRedis(failMode: FailMode): Promise<RedisRateLimitStore> {
+  const port = await new Promise<number>((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+  const store = new RedisRateLimitStore({ url: `redis://127.0.0.1:${port}`, timeoutMs: 1_000, failMode, keyPrefix: 'unit:' });
+  stores.push(store);
+  return store;
+}
 
 function setup(input: RateLimitConfigInput = {}) {
   const store = new RecordingStore();
@@ -173,14 +188,7 @@ describe('createRateLimiter: what the client hears', () => {
   });
 
   it('fail-closed store errors become a 429 that says the limit could not be checked', async () => {
-    const failing: RateLimitStore = {
-      kind: 'redis',
-      consume: async (_key, limit) => ({ allowed: false, reason: 'store-unavailable', limit, remaining: 0, resetMs: 1_000, retryAfterMs: 1_000 }),
-      ping: async () => false,
-      waitUntilReady: async () => false,
-      close: async () => undefined,
-    };
-    const limiter = createRateLimiter(rateLimitConfigSchema.parse({}), failing);
+    const limiter = createRateLimiter(rateLimitConfigSchema.parse({}), await unreachableRedis('closed'));
     const r = await limiter.check(req(ANONYMOUS));
     expect(r).toMatchObject({ allowed: false, reason: 'store-unavailable', headers: { 'retry-after': '1' } });
     const error = rateLimitedError(r);
@@ -189,14 +197,7 @@ describe('createRateLimiter: what the client hears', () => {
   });
 
   it('fail-open store errors admit without inventing a quota', async () => {
-    const failing: RateLimitStore = {
-      kind: 'redis',
-      consume: async (_key, limit) => ({ allowed: true, reason: 'store-unavailable', limit, remaining: limit, resetMs: 0, retryAfterMs: 0 }),
-      ping: async () => false,
-      waitUntilReady: async () => false,
-      close: async () => undefined,
-    };
-    const r = await createRateLimiter(rateLimitConfigSchema.parse({}), failing).check(req(ANONYMOUS));
+    const r = await createRateLimiter(rateLimitConfigSchema.parse({}), await unreachableRedis('open')).check(req(ANONYMOUS));
     expect(r).toMatchObject({ allowed: true, reason: 'store-unavailable', headers: {} });
   });
 });
