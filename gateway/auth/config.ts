@@ -129,6 +129,18 @@ export const doorsConfigSchema = z.strictObject({
   rest: accessRequirementSchema.default(anonymous),
 });
 
+/** `/graphql` field-level authorization: the supergraph's `@authenticated` and `@requiresScopes`. */
+export const graphqlAuthorizationConfigSchema = z.strictObject({
+  /**
+   * An operation selecting fields or types the caller may not see: `filter` takes them out
+   * before planning (subgraphs never get them) and answers each `null` with an
+   * UNAUTHENTICATED or FORBIDDEN error at its path, the rest of the data intact (as Apollo
+   * Router does); `reject` refuses the whole request with the first one's code (401/403).
+   * Default `filter`.
+   */
+  unauthorized: z.enum(['filter', 'reject']).default('filter'),
+});
+
 export const authConfigSchema = z
   .strictObject({
     jwks: jwksConfigSchema.prefault({}),
@@ -150,6 +162,7 @@ export const authConfigSchema = z
     devKeys: z.boolean().default(true),
     /** What each door requires by default; REST routes may override per route. */
     doors: doorsConfigSchema.prefault({}),
+    graphql: graphqlAuthorizationConfigSchema.prefault({}),
   })
   .superRefine((auth, ctx) => {
     const seen = (values: readonly string[]) => values.find((v, i) => values.indexOf(v) !== i);
@@ -167,3 +180,4 @@ export type AuthConfig = z.output<typeof authConfigSchema>;
 export type JwksConfig = z.output<typeof jwksConfigSchema>;
 export type ApiKeyConfig = z.output<typeof apiKeySchema>;
 export type DoorsConfig = z.output<typeof doorsConfigSchema>;
+export type GraphQLAuthorizationConfig = z.output<typeof graphqlAuthorizationConfigSchema>;

@@ -6,7 +6,8 @@ import { shutdownOnSignal } from './shutdown-on-signal.ts';
 import { startTracing } from '../telemetry/tracing.ts';
 import { DEV_JWKS_PATH } from '../auth/index.ts';
 
-const EXAMPLE_QUERY = `{ user(id: "u1") { name orders(first: 2) { id status items { quantity product { name priceCents shippingEstimateCents reviews(first: 1) { rating author { name } } } } } } }`;
+// Anonymous, across products → inventory (@requires) → reviews → users.
+const EXAMPLE_QUERY = `{ topProducts(first: 2) { name priceCents shippingEstimateCents reviews(first: 2) { rating author { name } } } }`;
 const HOME_QUERY = `{ home { user { name } activeOrders { id status formattedTotal } unreadNotifications } }`;
 
 /**

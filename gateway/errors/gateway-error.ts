@@ -179,6 +179,19 @@ export class ForbiddenError extends GatewayError {
   }
 }
 
+/**
+ * A field or type on /graphql the caller may not see (`@authenticated`, `@requiresScopes` in
+ * the supergraph): taken out before planning and answered `null` with this error at its
+ * path, as Apollo Router does, or the whole request refused (`auth.graphql.unauthorized:
+ * reject`). Code and details are the access refusal's: UNAUTHENTICATED
+ * (`missing_credentials`) or FORBIDDEN (`insufficient_scope`, `requiredScopes`).
+ */
+export class UnauthorizedFieldError extends GatewayError {
+  constructor(refusal: UnauthenticatedError | ForbiddenError, coordinate: string) {
+    super(refusal.code, 'Unauthorized field or type', { headers: refusal.headers, extensions: { ...refusal.extensions, coordinate }, cause: refusal });
+  }
+}
+
 export class UpstreamUnavailableError extends GatewayError {
   constructor(upstream: string, cause?: unknown) {
     super('UPSTREAM_UNAVAILABLE', `Upstream "${upstream}" is unavailable`, { cause, extensions: { upstream } });

@@ -7,6 +7,8 @@ import { ApolloServerPluginUsageReportingDisabled } from '@apollo/server/plugin/
 import type { LoadedConfig } from '../config/index.ts';
 import type { Logger } from '../telemetry/logger.ts';
 import { targetFromUrl, type UpstreamRegistry } from '../upstream/registry.ts';
+import { authorizationPlugin } from './authorization/plugin.ts';
+import { enforcedSecurityFeatures } from './authorization/features.ts';
 import type { GraphQLContext } from './context.ts';
 import { formatGraphQLError } from './format-error.ts';
 import { PipelineDataSource } from './subgraph-data-source.ts';
@@ -34,7 +36,9 @@ export function createSupergraphDoor(
   // The gateway reads this switch from the environment only, in its constructor.
   if (!config.supergraph.apolloDataCollection) process.env.APOLLO_TELEMETRY_DISABLED = 'true';
   const gateway = new ApolloGateway({
-    supergraphSdl: supergraph,
+    // @authenticated / @requiresScopes are enforced here (authorizationPlugin, below), so
+    // the gateway may be handed a supergraph that uses them.
+    supergraphSdl: enforcedSecurityFeatures(supergraph),
     logger: log,
     buildService: ({ name, url }) => {
       const routingUrl = config.subgraphs[name]?.url ?? url;
@@ -58,6 +62,8 @@ export function createSupergraphDoor(
       ApolloServerPluginUsageReportingDisabled(),
       operationLimitsPlugin(config.operationLimits, { onViolation: (v) => log.info({ limit: v.limit, value: v.value, max: v.max }, 'operation limit exceeded') }),
       ...extraPlugins.filter((p): p is ApolloServerPlugin<GraphQLContext> => p !== null),
+      // Last: the plugins before it see (and count) the operation the client sent, not the filtered one.
+      authorizationPlugin(config.auth.graphql, log),
     ],
   });
   return {

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { Supergraph } from '@apollo/federation-internals';
 import type { SupergraphManager } from '@apollo/gateway';
+import { gatewaySupportedFeatures } from './authorization/features.ts';
 
 /** What an update did: swapped in, identical to what is served, or refused (the old one keeps serving). */
 export type SupergraphUpdate = { readonly result: 'updated' } | { readonly result: 'unchanged' } | { readonly result: 'rejected'; readonly error: Error };
@@ -43,7 +44,8 @@ export class SupergraphFile implements SupergraphManager {
     if (sdl === this.#current) return { result: 'unchanged' };
     if (!this.#update) return { result: 'rejected', error: new Error('the gateway is not running') };
     try {
-      Supergraph.build(sdl, { validateSupergraph: true }).apiSchema();
+      // With the security features our authorization plugin enforces (see authorization/features.ts).
+      Supergraph.build(sdl, { validateSupergraph: true, supportedFeatures: gatewaySupportedFeatures() }).apiSchema();
       this.#update(sdl);
     } catch (error) {
       return { result: 'rejected', error: error instanceof Error ? error : new Error(String(error)) };

@@ -1,5 +1,6 @@
 import { Supergraph, printSchema } from '@apollo/federation-internals';
 import { buildASTSchema, buildSchema, type GraphQLSchema } from 'graphql';
+import { gatewaySupportedFeatures } from '../../gateway/graphql/authorization/features.ts';
 import type { SubgraphSdl } from './subgraph-index.ts';
 
 /** A schema the check can diff: the API schema clients see, and where its parts come from. */
@@ -21,7 +22,7 @@ export function isSupergraphSdl(sdl: string): boolean {
  * removed, exactly what the gateway serves. Throws on a supergraph the gateway would refuse.
  */
 export function apiSchemaOfSupergraph(supergraphSdl: string): GraphQLSchema {
-  return toGraphqlJs(Supergraph.build(supergraphSdl));
+  return toGraphqlJs(Supergraph.build(supergraphSdl, { supportedFeatures: gatewaySupportedFeatures() }));
 }
 
 /**
@@ -40,7 +41,7 @@ function toGraphqlJs(supergraph: Supergraph): GraphQLSchema {
  */
 export function loadSchemaSdl(sdl: string): LoadedSchema {
   if (!isSupergraphSdl(sdl)) return { api: buildSchema(sdl), subgraphs: [] };
-  const supergraph = Supergraph.build(sdl);
+  const supergraph = Supergraph.build(sdl, { supportedFeatures: gatewaySupportedFeatures() });
   const subgraphs = supergraph.subgraphs().values().map((s) => ({ name: s.name, sdl: printSchema(s.schema) }));
   return { api: toGraphqlJs(supergraph), subgraphs };
 }

@@ -1,6 +1,7 @@
 import { countingLoader, type LoaderStats } from '../kit/loader-stats.ts';
 import { firstArg } from '../kit/graphql-errors.ts';
 import type { SubgraphContext, SubgraphResolvers } from '../kit/serve-subgraph.ts';
+import { isAdmin, mayRead, requireOwnOrder, requirePlacingFor, visible } from './access.ts';
 import type { OrderItemRecord, OrderRecord, OrderStatus } from './data.ts';
 import type { OrderStore, PlaceOrderItem } from './store.ts';
 
@@ -41,18 +42,31 @@ function forget(ctx: Ctx, order: OrderRecord): OrderRecord {
 export function createResolvers(store: OrderStore): SubgraphResolvers<OrdersLoaders> {
   return {
     Query: {
-      order: (_: unknown, args: { id: string }, ctx: Ctx) => ctx.loaders.order.load(args.id),
-      orders: (_: unknown, args: ListArgs & { userId?: string | null }) => filterOrders(store.list(args.userId), args, 20),
+      order: async (_: unknown, args: { id: string }, ctx: Ctx) => visible(ctx.identity, await ctx.loaders.order.load(args.id)),
+      orders: (_: unknown, args: ListArgs & { userId?: string | null }, ctx: Ctx) => {
+        const { identity } = ctx;
+        // An admin lists anyone's (or everyone's); anyone else only their own.
+        if (isAdmin(identity)) return filterOrders(store.list(args.userId), args, 20);
+        if (identity.userId === null || (args.userId && args.userId !== identity.userId)) return [];
+        return filterOrders(store.list(identity.userId), args, 20);
+      },
     },
     Mutation: {
-      placeOrder: (_: unknown, args: { userId: string; items: readonly PlaceOrderItem[] }, ctx: Ctx) =>
-        forget(ctx, store.place(args.userId, args.items)),
-      cancelOrder: (_: unknown, args: { id: string }, ctx: Ctx) => forget(ctx, store.cancel(args.id)),
-      updateOrderStatus: (_: unknown, args: { id: string; status: OrderStatus }, ctx: Ctx) =>
-        forget(ctx, store.updateStatus(args.id, args.status)),
+      placeOrder: (_: unknown, args: { userId: string; items: readonly PlaceOrderItem[] }, ctx: Ctx) => {
+        requirePlacingFor(ctx.identity, args.userId);
+        return forget(ctx, store.place(args.userId, args.items));
+      },
+      cancelOrder: (_: unknown, args: { id: string }, ctx: Ctx) => {
+        requireOwnOrder(ctx.identity, store.get(args.id), args.id);
+        return forget(ctx, store.cancel(args.id));
+      },
+      updateOrderStatus: (_: unknown, args: { id: string; status: OrderStatus }, ctx: Ctx) => {
+        requireOwnOrder(ctx.identity, store.get(args.id), args.id);
+        return forget(ctx, store.updateStatus(args.id, args.status));
+      },
     },
     Order: {
-      __resolveReference: (ref: { id: string }, ctx: Ctx) => ctx.loaders.order.load(ref.id),
+      __resolveReference: async (ref: { id: string }, ctx: Ctx) => visible(ctx.identity, await ctx.loaders.order.load(ref.id)),
       user: (order: OrderRecord) => ({ id: order.userId }),
     },
     OrderItem: {
@@ -62,7 +76,7 @@ export function createResolvers(store: OrderStore): SubgraphResolvers<OrdersLoad
       // Orders knows every user id it is asked about; one with no orders has an empty list.
       __resolveReference: (ref: { id: string }) => ({ id: ref.id }),
       orders: async (user: { id: string }, args: ListArgs, ctx: Ctx) =>
-        filterOrders((await ctx.loaders.ordersByUser.load(user.id)) ?? [], args, undefined),
+        mayRead(ctx.identity, user.id) ? filterOrders((await ctx.loaders.ordersByUser.load(user.id)) ?? [], args, undefined) : [],
     },
   };
 }

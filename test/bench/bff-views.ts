@@ -27,9 +27,12 @@ export const BFF_VIEWS: readonly BffView[] = [
   },
 ];
 
-/** The user the bench signs in as (dev token, accepted by a gateway with `auth.devKeys`). */
+/**
+ * The user the bench signs in as (dev token, accepted by a gateway with `auth.devKeys`),
+ * with the scope the web dashboard's profile needs (User.email is @requiresScopes).
+ */
 export async function benchAuthorization(): Promise<string> {
-  return `Bearer ${await signDevToken({ sub: 'u1', expiresIn: '1h' })}`;
+  return `Bearer ${await signDevToken({ sub: 'u1', scopes: ['users:read:email'], expiresIn: '1h' })}`;
 }
 
 /** Checks a view renders completely before it is loaded: a bench of error responses measures nothing. */

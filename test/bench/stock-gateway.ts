@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { startStandaloneServer } from '@apollo/server/standalone';
+import { supergraphForApolloGateway } from '../../gateway/graphql/authorization/features.ts';
 
 /**
  * The baseline: stock @apollo/gateway on @apollo/server with default settings, serving the
@@ -14,6 +15,8 @@ let sdl = readFileSync(process.env.SUPERGRAPH_PATH ?? 'schema/supergraph.graphql
 for (const [name, url] of Object.entries(urls)) {
   sdl = sdl.replace(new RegExp(`(@join__graph\\(name: "${name}", url: ")[^"]*(")`), `$1${url}$2`);
 }
-const server = new ApolloServer({ gateway: new ApolloGateway({ supergraphSdl: sdl }) });
+// Stock @apollo/gateway refuses a supergraph whose @authenticated/@requiresScopes links are
+// `for: SECURITY` (it enforces neither): it gets the copy our gateway hands its own planner.
+const server = new ApolloServer({ gateway: new ApolloGateway({ supergraphSdl: supergraphForApolloGateway(sdl) }) });
 const { url } = await startStandaloneServer(server, { listen: { host: '127.0.0.1', port: Number(process.env.PORT ?? 0) } });
 process.stdout.write(`STOCK READY ${url}\n`);

@@ -38,8 +38,11 @@ describe('HTTP supergraph client', () => {
 
   it('answers what the remote gateway answered, errors included', async () => {
     const { ctx, dispose } = createTestContext({ door: 'bff' });
+    // Query.me is @authenticated: anonymous, the remote gateway answers it null with UNAUTHENTICATED.
     const anonymous = await client.execute(mobileOps.MobileHomeUser, {}, ctx);
-    expect(anonymous).toEqual({ data: { me: null }, errors: [] });
+    expect(anonymous).toEqual({ data: { me: null }, errors: [expect.objectContaining({ path: ['me'], extensions: expect.objectContaining({ code: 'UNAUTHENTICATED' }) })] });
+    // o1 is u1's: the orders subgraph's own rule is what refuses the cancel.
+    rememberAuthorization(ctx, { headers: { authorization: `Bearer ${await signDevToken({ sub: 'u1' })}` } });
     const refused = await client.execute(adminOps.AdminCancelOrder, { id: 'o1' }, ctx);
     dispose();
     expect(refused.data).toBeNull();

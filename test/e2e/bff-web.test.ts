@@ -13,7 +13,8 @@ import { postGraphQL, startStack, type Stack } from '../helpers/stack.ts';
  * the calls it must overlap with have arrived, bounded, so sequential code cannot pass.
  */
 
-const bearer = async (sub: string): Promise<Record<string, string>> => ({ authorization: `Bearer ${await signDevToken({ sub })}` });
+// The web app's tokens carry users:read:email: its screens show emails (User.email @requiresScopes).
+const bearer = async (sub: string): Promise<Record<string, string>> => ({ authorization: `Bearer ${await signDevToken({ sub, scopes: ['users:read:email'] })}` });
 
 const DASHBOARD = `query Dashboard($limit: Int) {
   dashboard {
@@ -242,12 +243,15 @@ describe('web BFF (POST /bff/web/graphql)', () => {
   });
 
   it('rate-limits the analytics field per caller, leaving the rest of the dashboard', async () => {
+    // 30 a minute, as a sliding window: the 31st within a minute of the first is refused
+    // however long the 30 took, until the first is a minute old.
     const u9 = await bearer('u9');
     const query = `{ dashboard { profile { id } analytics { totalSpentCents } } }`;
     for (let i = 0; i < 30; i++) expect((await postGraphQL(url, query, {}, u9)).body.errors).toBeUndefined();
     const limited = await postGraphQL(url, query, {}, u9);
     expect(limited.status).toBe(200);
     expect(limited.body.errors?.[0]).toMatchObject({ path: ['dashboard', 'analytics'], extensions: { code: 'RATE_LIMITED', scope: 'field:Dashboard.analytics' } });
+    expect(limited.body.errors?.[0]?.extensions?.retryAfterSeconds).toBeGreaterThan(30);
     // Another caller has its own budget.
     expect((await postGraphQL(url, query, {}, u1)).body.errors).toBeUndefined();
   });

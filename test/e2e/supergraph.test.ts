@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signDevToken } from '../../gateway/auth/index.ts';
 import { postGraphQL, startStack, type Stack } from '../helpers/stack.ts';
 
 /**
@@ -8,12 +9,15 @@ import { postGraphQL, startStack, type Stack } from '../helpers/stack.ts';
 describe('POST /graphql over the demo supergraph', () => {
   let stack: Stack;
   let graphql: string;
+  // Orders are their owner's, and email needs users:read:email (see graphql-authorization.test.ts).
+  let asU1: Record<string, string>;
 
   beforeAll(async () => {
     // Whatever the test runner set: the gateway itself must turn Apollo's data collection off.
     delete process.env.APOLLO_TELEMETRY_DISABLED;
     stack = await startStack({ upstreamDefaults: { timeoutMs: 2_000, retry: { attempts: 1 } } });
     graphql = `${stack.gateway.url}/graphql`;
+    asU1 = { authorization: `Bearer ${await signDevToken({ sub: 'u1', scopes: ['users:read:email'] })}` };
   });
   afterAll(async () => {
     await stack?.close();
@@ -38,6 +42,7 @@ describe('POST /graphql over the demo supergraph', () => {
         }
       }`,
       { id: 'u1' },
+      asU1,
     );
     expect(res.status).toBe(200);
     expect(res.body.errors).toBeUndefined();
@@ -57,6 +62,8 @@ describe('POST /graphql over the demo supergraph', () => {
       graphql,
       `{ order(id: "o1") { id status totalCents user { id name }
            items { quantity product { id name priceCents reviews(first: 1) { rating author { id } } } } } }`,
+      undefined,
+      asU1,
     );
     expect(res.body).toEqual({
       data: {

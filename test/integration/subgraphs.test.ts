@@ -115,11 +115,17 @@ describe('products and inventory subgraphs', () => {
   });
 });
 
+// The identity the gateway forwards (gateway-owned headers; see gateway/upstream/identity.ts).
+const asUser = (id: string): Record<string, string> => ({ 'x-user-id': id });
+const ADMIN = { 'x-user-id': 'ops-1', 'x-user-roles': 'support admin' };
+
 describe('orders subgraph', () => {
   it("has u1's 24 orders, 12 of them active, newest first", async () => {
     const body = await gql(
       'orders',
       '{ all: orders(userId: "u1", first: 100) { id } active: orders(userId: "u1", status: [PENDING, PAID, SHIPPED], first: 100) { id } o1: order(id: "o1") { status totalCents currency createdAt user { id } items { product { id } quantity unitPriceCents } } }',
+      {},
+      asUser('u1'),
     );
     const all = body.data?.all as Array<{ id: string }>;
     expect(all).toHaveLength(24);
@@ -142,7 +148,7 @@ describe('orders subgraph', () => {
     const orders = serviceNamed(services, 'orders', 'subgraph');
     orders.resetStats();
     const reps = ['u1', 'u2', 'u12'].map((id) => ({ __typename: 'User', id }));
-    const body = await gql('orders', `${ENTITIES} fragment F on User { id orders(status: [PENDING]) { id } }`, { r: reps });
+    const body = await gql('orders', `${ENTITIES} fragment F on User { id orders(status: [PENDING]) { id } }`, { r: reps }, ADMIN);
     expect(body.data?._entities).toEqual([
       { __typename: 'User', id: 'u1', orders: [{ id: 'o22' }, { id: 'o16' }, { id: 'o10' }, { id: 'o4' }] },
       { __typename: 'User', id: 'u2', orders: [] },
@@ -151,17 +157,50 @@ describe('orders subgraph', () => {
     expect(orders.stats()).toEqual({ 'User.orders': { batches: 1, keys: 3 } });
   });
 
-  it('places, cancels and refuses to cancel orders', async () => {
-    const placed = await gql('orders', 'mutation { placeOrder(userId: "u12", items: [{ productId: "p1", quantity: 2 }, { productId: "p2", quantity: 1 }]) { id status totalCents } }');
+  it("shows an order to its owner and the admin role only: anyone else reads it as missing", async () => {
+    const query = '{ order(id: "o25") { id } orders(first: 100) { id } mine: orders(userId: "u2") { id } theirs: orders(userId: "u1") { id } }';
+    expect((await gql('orders', query, {}, asUser('u2'))).data).toEqual({
+      order: { id: 'o25' },
+      orders: [{ id: 'o26' }, { id: 'o25' }],
+      mine: [{ id: 'o26' }, { id: 'o25' }],
+      theirs: [],
+    });
+    expect((await gql('orders', query, {}, asUser('u3'))).data).toMatchObject({ order: null, mine: [], theirs: [] });
+    expect((await gql('orders', query)).data).toEqual({ order: null, orders: [], mine: [], theirs: [] });
+    const admin = (await gql('orders', query, {}, ADMIN)).data as Record<string, unknown[] | null>;
+    expect(admin.order).toEqual({ id: 'o25' });
+    expect(admin.orders).toHaveLength(44);
+    expect(admin.theirs).toHaveLength(20); // the default first: 20
+
+    // Entities too: another subgraph's reference to u1 does not open u1's orders to u2.
+    const ref = 'query ($r: [_Any!]!) { _entities(representations: $r) { __typename ... on User { orders(first: 1) { id } } ... on Order { id } } }';
+    const reps = [{ __typename: 'User', id: 'u1' }, { __typename: 'Order', id: 'o1' }];
+    const entities = (headers: Record<string, string>) => gql('orders', ref, { r: reps }, headers);
+    expect((await entities(asUser('u2'))).data?._entities).toEqual([{ __typename: 'User', orders: [] }, null]);
+    expect((await entities(asUser('u1'))).data?._entities).toEqual([{ __typename: 'User', orders: [{ id: 'o24' }] }, { __typename: 'Order', id: 'o1' }]);
+  });
+
+  it('places, cancels and refuses to cancel orders: the owner or the admin role only', async () => {
+    const u12 = asUser('u12');
+    const placed = await gql('orders', 'mutation { placeOrder(userId: "u12", items: [{ productId: "p1", quantity: 2 }, { productId: "p2", quantity: 1 }]) { id status totalCents } }', {}, u12);
     expect(placed.data?.placeOrder).toEqual({ id: 'o45', status: 'PENDING', totalCents: 2 * 999 + 1999 });
-    const cancelled = await gql('orders', 'mutation { cancelOrder(id: "o45") { status } }');
+    // Nobody, or someone else, cannot cancel it; someone else is told it does not exist.
+    expect((await gql('orders', 'mutation { cancelOrder(id: "o45") { status } }')).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    const notTheirs = await gql('orders', 'mutation { cancelOrder(id: "o45") { status } }', {}, asUser('u1'));
+    expect(notTheirs.errors?.[0]).toMatchObject({ message: 'no order o45', extensions: { code: 'NOT_FOUND' } });
+    const cancelled = await gql('orders', 'mutation { cancelOrder(id: "o45") { status } }', {}, u12);
     expect(cancelled.data?.cancelOrder).toEqual({ status: 'CANCELLED' });
-    const again = await gql('orders', 'mutation { cancelOrder(id: "o45") { status } }');
+    const again = await gql('orders', 'mutation { cancelOrder(id: "o45") { status } }', {}, u12);
     expect(again.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
-    const unknown = await gql('orders', 'mutation { placeOrder(userId: "u1", items: [{ productId: "p999", quantity: 1 }]) { id } }');
+    const unknown = await gql('orders', 'mutation { placeOrder(userId: "u1", items: [{ productId: "p999", quantity: 1 }]) { id } }', {}, asUser('u1'));
     expect(unknown.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
-    const missing = await gql('orders', 'mutation { updateOrderStatus(id: "o999", status: PAID) { id } }');
+    const forSomeoneElse = await gql('orders', 'mutation { placeOrder(userId: "u1", items: [{ productId: "p1", quantity: 1 }]) { id } }', {}, u12);
+    expect(forSomeoneElse.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    const missing = await gql('orders', 'mutation { updateOrderStatus(id: "o999", status: PAID) { id } }', {}, ADMIN);
     expect(missing.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+    // The owner may update their order's status; so may an admin, on anyone's.
+    expect((await gql('orders', 'mutation { updateOrderStatus(id: "o27", status: SHIPPED) { status } }', {}, asUser('u2'))).errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+    expect((await gql('orders', 'mutation { updateOrderStatus(id: "o27", status: SHIPPED) { status } }', {}, ADMIN)).data).toEqual({ updateOrderStatus: { status: 'SHIPPED' } });
   });
 });
 

@@ -4,17 +4,22 @@ import { ApolloGateway, RemoteGraphQLDataSource, type SupergraphManager } from '
 import { ApolloServer } from '@apollo/server';
 import { closeAllServices, startAllServices, type StartedService } from '../../../subgraphs/catalog.ts';
 import { SupergraphFile } from '../../../gateway/graphql/supergraph-file.ts';
+import { supergraphForApolloGateway } from '../../../gateway/graphql/authorization/features.ts';
 
-const GOOD = readFileSync('schema/supergraph.graphql', 'utf8');
+const COMMITTED = readFileSync('schema/supergraph.graphql', 'utf8');
+// What @apollo/gateway itself is handed: it refuses `for: SECURITY` features it does not
+// enforce, and the door enforces @authenticated / @requiresScopes itself (authorization/).
+const GOOD = supergraphForApolloGateway(COMMITTED);
 
-/** Supergraphs the gateway must never switch to. */
-const BAD: Readonly<Record<string, string>> = {
+/** Supergraphs the gateway must never switch to, each broken from a good one. */
+const badFrom = (good: string): Readonly<Record<string, string>> => ({
   'not GraphQL': 'type Query { this is not graphql',
   'not a supergraph': 'type Query { a: Int }',
-  'a join directive naming an unknown graph': GOOD.replace('@join__type(graph: PRODUCTS', '@join__type(graph: NOPE'),
-  'no Query type': GOOD.replace(/type Query[\s\S]*?\n}\n/, ''),
-  'an unknown type': GOOD.replace(/\n(\s+)name: String!/, '\n$1name: Strin!'),
-};
+  'a join directive naming an unknown graph': good.replace('@join__type(graph: PRODUCTS', '@join__type(graph: NOPE'),
+  'no Query type': good.replace(/type Query[\s\S]*?\n}\n/, ''),
+  'an unknown type': good.replace(/\n(\s+)name: String!/, '\n$1name: Strin!'),
+});
+const BAD = badFrom(GOOD);
 
 const QUERY = '{ product(id: "p1") { id name } }';
 
@@ -73,10 +78,10 @@ describe('@apollo/gateway update with a bad supergraph', () => {
     const file = new SupergraphFile('schema/supergraph.graphql');
     const update = vi.fn<(sdl: string) => void>();
     await file.initialize({ update, healthCheck: async () => {}, getDataSource: () => new RemoteGraphQLDataSource({ url: 'http://127.0.0.1:1' }) });
-    for (const [what, sdl] of Object.entries(BAD)) expect(file.apply(sdl).result, what).toBe('rejected');
+    for (const [what, sdl] of Object.entries(badFrom(COMMITTED))) expect(file.apply(sdl).result, what).toBe('rejected');
     expect(update).not.toHaveBeenCalled();
-    expect(file.apply(GOOD).result).toBe('unchanged');
-    const changed = GOOD.replace('type Query', '"""reloaded"""\ntype Query');
+    expect(file.apply(COMMITTED).result).toBe('unchanged');
+    const changed = COMMITTED.replace('type Query', '"""reloaded"""\ntype Query');
     expect(file.apply(changed).result).toBe('updated');
     expect(update).toHaveBeenCalledExactlyOnceWith(changed);
   });

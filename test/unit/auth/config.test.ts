@@ -20,6 +20,7 @@ describe('auth config', () => {
         bff: { mobile: { kind: 'authenticated' }, web: { kind: 'authenticated' }, admin: { kind: 'roles', anyOf: ['admin'] } },
         rest: { kind: 'anonymous' },
       },
+      graphql: { unauthorized: 'filter' },
     });
   });
 
