@@ -1,4 +1,5 @@
 import { isObjectType, type GraphQLFieldResolver, type GraphQLResolveInfo, type GraphQLSchema } from 'graphql';
+import { tracedResolver } from './step-spans.ts';
 
 /**
  * A BFF field resolver. `source` and `args` are `never` here so each resolver can declare
@@ -11,7 +12,8 @@ export type FieldResolver<TContext> = (source: never, args: never, context: TCon
 export type BffResolvers<TContext> = Readonly<Record<string, Readonly<Record<string, FieldResolver<TContext>>>>>;
 
 /**
- * Puts the resolvers on the schema built from the BFF's SDL. Fails at start-up when a
+ * Puts the resolvers on the schema built from the BFF's SDL, each in its trace span
+ * (`bff.resolve Type.field` when tracing is on; see step-spans.ts). Fails at start-up when a
  * resolver names a type or field the SDL does not have (a typo would otherwise just never
  * run) and when a root field has no resolver (it would always answer null).
  */
@@ -24,7 +26,7 @@ export function attachResolvers<TContext>(schema: GraphQLSchema, resolvers: BffR
       const field = defined[fieldName];
       if (!field) throw new Error(`bff ${bff}: resolvers name ${typeName}.${fieldName}, which its schema does not define`);
       // The one widening: graphql calls every resolver with (unknown, args, context, info).
-      field.resolve = resolve as unknown as GraphQLFieldResolver<unknown, TContext>;
+      field.resolve = tracedResolver(typeName, fieldName, resolve as unknown as GraphQLFieldResolver<unknown, TContext>);
     }
   }
   for (const root of [schema.getQueryType(), schema.getMutationType()]) {

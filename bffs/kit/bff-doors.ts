@@ -11,6 +11,7 @@ import { rememberAuthorization } from './caller-credentials.ts';
 import { createBffServer, type BffPlugin, type BffServer } from './create-bff.ts';
 import type { Bff } from './define-bff.ts';
 import { createRestClient } from './rest-client.ts';
+import { tracedRestClient, tracedSupergraphClient } from './step-spans.ts';
 import type { SupergraphClient } from './supergraph-client.ts';
 
 export interface BffDoorsOptions {
@@ -52,7 +53,11 @@ export function bffPath(client: string): string {
  */
 export function createBffDoorsFor(bffs: readonly Bff[], options: BffDoorsOptions): BffDoors {
   const { config, log } = options;
-  const services: BffServices = { supergraph: options.supergraph, rest: createRestClient(options.upstreams, config.routes) };
+  // Wrapped here, once, so every step of every BFF is a span (step-spans.ts).
+  const services: BffServices = {
+    supergraph: tracedSupergraphClient(options.supergraph),
+    rest: tracedRestClient(createRestClient(options.upstreams, config.routes)),
+  };
   const fieldLimiter =
     options.rateLimitStore && config.rateLimit.enabled
       ? createFieldRateLimiter<BffContext<unknown>>({ store: options.rateLimitStore, ipv6PrefixLength: config.rateLimit.ipv6PrefixLength })

@@ -1,6 +1,6 @@
 import type { RateLimitDecisionEvent } from '../rate-limit/index.ts';
 import type { GatewayMetrics } from './metrics.ts';
-import { traceRateLimitDecision } from './spans.ts';
+import { traceRateLimitDecision } from './rate-limit-span.ts';
 
 export interface RateLimitTelemetryHooks {
   onDecision(event: RateLimitDecisionEvent): void;
@@ -8,8 +8,9 @@ export interface RateLimitTelemetryHooks {
 }
 
 /**
- * The limiter's and the store's hooks: every decision counted and put on the request's
- * span, every store failure counted; `extra` (tests, embedders) hears them too.
+ * The limiter's and the store's hooks: every decision counted and put on the active span
+ * as an event (rate-limit-span.ts), every store failure counted; `extra` (tests,
+ * embedders) hears them too.
  */
 export function rateLimitTelemetry(
   metrics: GatewayMetrics,

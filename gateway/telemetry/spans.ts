@@ -8,9 +8,10 @@ const NOOP_SPAN: Span = trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
 
 /**
  * Runs `fn` in a child span of whatever is active (the request's span, a resolver's
- * parent span), for BFF resolver steps and other work worth seeing in a trace:
+ * span), for work worth seeing in a trace. BFF steps need none of their own: the kit
+ * already spans each resolver, supergraph operation and REST call (bffs/kit/step-spans.ts).
  *
- *     const user = await withSpan('mobile.home.loadUser', () => supergraph.query(...), { 'user.id': id });
+ *     const score = await withSpan('web.dashboard.score', () => scoreOrders(orders), { 'orders.count': orders.length });
  *
  * The span ends when `fn` settles; a throw marks it as an error and is rethrown. With
  * tracing off `fn` simply runs (given a no-op span).
@@ -29,6 +30,44 @@ export async function withSpan<T>(name: string, fn: (span: Span) => Promise<T> |
   });
 }
 
+/**
+ * Runs `fn` in a child span of whatever is active, keeping `fn` synchronous when it is: the
+ * span ends when `fn` returns, or when the promise it returns settles. For wrappers of
+ * functions that may or may not be async (GraphQL resolvers), where `withSpan` would turn
+ * every answer into a promise. With tracing off `fn` simply runs.
+ */
+export function inSpan<T>(name: string, fn: () => T, attributes?: Attributes): T {
+  if (!isTracingActive()) return fn();
+  const span = tracer().startSpan(name, attributes ? { attributes } : {});
+  let result: T;
+  try {
+    result = context.with(trace.setSpan(context.active(), span), fn);
+  } catch (error) {
+    markError(span, error);
+    span.end();
+    throw error;
+  }
+  if (!isPromiseLike(result)) {
+    span.end();
+    return result;
+  }
+  return result.then(
+    (value) => {
+      span.end();
+      return value;
+    },
+    (error: unknown) => {
+      markError(span, error);
+      span.end();
+      throw error;
+    },
+  ) as T;
+}
+
+function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
+  return value !== null && (typeof value === 'object' || typeof value === 'function') && typeof (value as { then?: unknown }).then === 'function';
+}
+
 /** Records an error on a span (type and message only: messages are ours, never bodies). */
 export function markError(span: Span, error: unknown, type?: string): void {
   const err = error instanceof Error ? error : new Error(String(error));
@@ -41,32 +80,4 @@ export function activeSpan(): Span | undefined {
   if (!isTracingActive()) return undefined;
   const span = trace.getSpan(context.active());
   return span?.isRecording() ? span : undefined;
-}
-
-/** What a rate-limit decision looks like on a trace (the shape the limiter's `onDecision` hook reports). */
-export interface RateLimitSpanEvent {
-  readonly tier: string;
-  readonly door: string;
-  readonly scope: string;
-  readonly allowed: boolean;
-  readonly reason: string;
-}
-
-/**
- * Puts a rate-limit decision on the active span (the request's): an event per check and
- * the last decision as attributes. Called from the limiter's `onDecision` hook, which runs
- * inside the request, so no span of its own is needed; wrap `limiter.check` in `withSpan`
- * when the store's latency (Redis) should show as its own span.
- */
-export function traceRateLimitDecision(event: RateLimitSpanEvent): void {
-  const span = activeSpan();
-  if (!span) return;
-  const attributes = {
-    'rate_limit.tier': event.tier,
-    'rate_limit.scope': event.scope,
-    'rate_limit.decision': event.allowed ? 'allowed' : 'denied',
-    'rate_limit.reason': event.reason,
-  };
-  span.addEvent('rate_limit.decision', attributes);
-  span.setAttributes(attributes);
 }

@@ -27,8 +27,13 @@ const PRODUCT_QUERY = 'query Steady { product(id: "p1") { id name } }';
 const NEW_FIELD_QUERY = 'query NewField { product(id: "p1") { name reloadMarker } }';
 
 interface LoadReport {
+  /** Requests started so far; a request's sequence number is `sent` just after it started (1, 2, …). */
   sent: number;
   failures: string[];
+  /** Sequence numbers of the requests answered in full and without errors. */
+  succeeded: Set<number>;
+  /** Sequence numbers of the requests started and not answered yet. */
+  inFlight: Set<number>;
 }
 
 /**
@@ -67,24 +72,29 @@ describe('supergraph hot reload', () => {
   });
 
   /** Loopback load, bounded by count and time, until `stop()`; every answer must be complete and error-free. */
-  function runLoad(workers: number, maxRequests: number, maxMs: number): { stop: () => Promise<LoadReport> } {
-    const report: LoadReport = { sent: 0, failures: [] };
+  function runLoad(workers: number, maxRequests: number, maxMs: number): { report: LoadReport; stop: () => Promise<LoadReport> } {
+    const report: LoadReport = { sent: 0, failures: [], succeeded: new Set(), inFlight: new Set() };
     const deadline = Date.now() + maxMs;
     let stopping = false;
     const worker = async (): Promise<void> => {
       while (!stopping && report.sent < maxRequests && Date.now() < deadline) {
-        report.sent++;
+        const seq = ++report.sent;
+        report.inFlight.add(seq);
         try {
           const res = await postGraphQL(`${stack.gateway.url}/graphql`, PRODUCT_QUERY);
           const name = (res.body.data?.product as { name?: unknown } | undefined)?.name;
           if (res.status !== 200 || res.body.errors || typeof name !== 'string') report.failures.push(`${res.status} ${JSON.stringify(res.body).slice(0, 200)}`);
+          else report.succeeded.add(seq);
         } catch (error) {
           report.failures.push(String(error));
+        } finally {
+          report.inFlight.delete(seq);
         }
       }
     };
     const running = Promise.all(Array.from({ length: workers }, worker));
     return {
+      report,
       stop: async () => {
         stopping = true;
         await running;
@@ -119,14 +129,21 @@ describe('supergraph hot reload', () => {
     const withExtras = composed.supergraphSdl;
 
     const load = runLoad(6, 5_000, 20_000);
-    await new Promise((r) => setTimeout(r, 200));
+    await until('the load to be under way', async () => load.report.succeeded.size >= 20);
+    const sentBeforeReplace = load.report.sent;
     replaceFile(withExtras);
     await until('the new field', async () => {
       const res = await postGraphQL(`${stack.gateway.url}/graphql`, NEW_FIELD_QUERY);
       return (res.body.data?.product as { reloadMarker?: unknown } | undefined)?.reloadMarker === 'marker-p1';
     });
+    // The moment the swap is seen: what had been sent, and what was still on its way.
+    const sentAtSwap = load.report.sent;
+    const inFlightAtSwap = [...load.report.inFlight];
     expect(await reloads('success')).toBe(1);
     expect(extras.server.requests.length).toBeGreaterThan(0);
+    // The load kept going through the swap: requests sent after it are answered too.
+    const answeredAfterSwap = (): number => [...load.report.succeeded].filter((seq) => seq > sentAtSwap).length;
+    await until('requests sent after the swap to be answered', async () => answeredAfterSwap() >= 20);
 
     // Broken: not GraphQL at all (written in place, not atomically), then a supergraph
     // whose join directive names a graph that does not exist.
@@ -142,6 +159,16 @@ describe('supergraph hot reload', () => {
     const report = await load.stop();
     expect(report.failures).toEqual([]);
     expect(report.sent).toBeGreaterThan(50);
+    // Sent before the file changed, sent while the new supergraph was being loaded, and
+    // sent after it was in use: every one of them was answered in full.
+    expect(sentBeforeReplace).toBeGreaterThanOrEqual(20);
+    expect(sentAtSwap).toBeGreaterThan(sentBeforeReplace);
+    expect(report.sent).toBeGreaterThan(sentAtSwap);
+    expect(answeredAfterSwap()).toBeGreaterThanOrEqual(20);
+    // Requests in flight when the swap was seen straddled it, and succeeded.
+    expect(inFlightAtSwap.length).toBeGreaterThan(0);
+    for (const seq of inFlightAtSwap) expect(report.succeeded.has(seq), `request ${seq}, in flight at the swap`).toBe(true);
+    expect(report.succeeded.size).toBe(report.sent);
 
     const lines = logText.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { msg: string; level: number; source?: string });
     expect(lines.filter((l) => l.msg === 'supergraph reloaded')).toHaveLength(1);

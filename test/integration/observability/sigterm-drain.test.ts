@@ -99,7 +99,11 @@ describe('SIGTERM during load', () => {
     };
     const load = Promise.all(Array.from({ length: 8 }, (_, w) => worker(w)));
 
-    await new Promise((r) => setTimeout(r, 1_000));
+    // Under way first: a count of answers, not a pause (a loaded machine answers fewer per second).
+    const answered = (): number => outcomes.filter((o) => o.kind === 'ok').length;
+    const underWay = Date.now() + 10_000;
+    while (answered() < 30 && Date.now() < underWay) await new Promise((r) => setTimeout(r, 20));
+    expect(answered()).toBeGreaterThanOrEqual(30);
     const sigtermAt = Date.now();
     child.kill('SIGTERM');
     const readiness: number[] = [];

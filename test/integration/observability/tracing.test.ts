@@ -2,10 +2,11 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SpanKind } from '@opentelemetry/api';
 import { InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace';
 import { closeAllServices, startAllServices, type StartedService } from '../../../subgraphs/catalog.ts';
+import { signDevToken } from '../../../gateway/auth/index.ts';
 import { demoConfig } from '../../../gateway/cli/demo-config.ts';
 import type { Gateway } from '../../../gateway/app.ts';
 import { startTracing, type Tracing } from '../../../gateway/telemetry/tracing.ts';
-import { withSpan } from '../../../gateway/telemetry/spans.ts';
+import { inSpan, withSpan } from '../../../gateway/telemetry/spans.ts';
 import { startGateway } from '../../helpers/gateway.ts';
 import { startForwardingServer } from '../../helpers/forwarding-server.ts';
 import type { TestServer } from '../../helpers/http-server.ts';
@@ -53,7 +54,9 @@ describe('tracing (OpenTelemetry SDK, in-memory exporter)', () => {
   });
 
   it('a query over three subgraphs is one trace: the request span, Apollo’s spans and one client span per subgraph call, and each subgraph got that trace’s traceparent', async () => {
-    const res = await postGraphQL(`${gateway.url}/graphql`, 'query ThreeSubgraphs { user(id: "u1") { name orders(first: 1) { id items { product { name } } } } }');
+    // As u1: orders are visible to their owner only.
+    const auth = { authorization: `Bearer ${await signDevToken({ sub: 'u1' })}` };
+    const res = await postGraphQL(`${gateway.url}/graphql`, 'query ThreeSubgraphs { user(id: "u1") { name orders(first: 1) { id items { product { name } } } } }', undefined, auth);
     expect(res.body.errors).toBeUndefined();
     const spans = await spansUntil(exporter, (all) => all.some((s) => s.kind === SpanKind.SERVER));
 
@@ -151,6 +154,23 @@ describe('tracing (OpenTelemetry SDK, in-memory exporter)', () => {
     expect(inner.parentSpanContext?.spanId).toBe(outer.spanContext().spanId);
     expect(inner.attributes['step.kind']).toBe('inner');
     expect(failing.status.code).toBe(2);
+  });
+
+  it('inSpan keeps a synchronous answer synchronous, ends the span when a promise settles, and records errors', async () => {
+    expect(inSpan('sync.step', () => 42)).toBe(42);
+    const pending = inSpan('async.step', async () => 'later');
+    expect(pending).toBeInstanceOf(Promise);
+    await expect(pending).resolves.toBe('later');
+    const boom = (): never => {
+      throw new Error('sync boom');
+    };
+    expect(() => inSpan('throwing.step', boom)).toThrow('sync boom');
+    await expect(inSpan('rejecting.step', async () => Promise.reject(new Error('async boom')))).rejects.toThrow('async boom');
+    const spans = exporter.getFinishedSpans();
+    expect(only(spans.filter((s) => s.name === 'sync.step')).status.code).toBe(0);
+    expect(only(spans.filter((s) => s.name === 'async.step')).status.code).toBe(0);
+    expect(only(spans.filter((s) => s.name === 'throwing.step')).status.code).toBe(2);
+    expect(only(spans.filter((s) => s.name === 'rejecting.step')).status.code).toBe(2);
   });
 });
 
