@@ -18,7 +18,6 @@ export function upstreamTelemetryEvents(metrics: GatewayMetrics, log: Logger): U
       log.warn({ upstream: e.upstream, origin: e.origin, from: e.from, to: e.to, reason: e.reason }, 'circuit breaker state changed');
     },
     onRetry: (e) => metrics.retry(e.upstream, e.reason),
-    onEjection: (e) => log.warn({ upstream: e.upstream, origin: e.origin, ejected: e.ejected }, e.ejected ? 'upstream target ejected' : 'upstream target restored'),
   };
 }
 
@@ -36,5 +35,5 @@ export function combineEvents(...all: ReadonlyArray<UpstreamEvents | undefined>)
         }
       }
     };
-  return { onCall: fan('onCall'), onBreakerStateChange: fan('onBreakerStateChange'), onRetry: fan('onRetry'), onEjection: fan('onEjection') };
+  return { onCall: fan('onCall'), onBreakerStateChange: fan('onBreakerStateChange'), onRetry: fan('onRetry') };
 }

@@ -64,9 +64,9 @@ export type Policy = (next: UpstreamCall) => UpstreamCall;
 /** Observers the pipeline reports to (metrics, traces, logs); wired by telemetry. */
 export interface UpstreamEvents {
   onCall?(event: UpstreamCallEvent): void;
+  /** Per target: on a multi-target route a target's breaker opening is its ejection (origin says which). */
   onBreakerStateChange?(event: BreakerStateChange): void;
   onRetry?(event: { upstream: string; attempt: number; reason: string }): void;
-  onEjection?(event: { upstream: string; origin: string; ejected: boolean }): void;
 }
 
 export interface UpstreamCallEvent {

@@ -1,12 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeAllServices, startAllServices, type StartedService } from '../../../subgraphs/catalog.ts';
 import { startTestServer, type TestServer } from '../../helpers/http-server.ts';
+import { freePort, waitReady } from '../../bench/child.ts';
 
 type Outcome =
   | { kind: 'ok'; id: string; status: number; startedAt: number; endedAt: number; slow: boolean }
@@ -81,7 +81,7 @@ describe('SIGTERM during load', () => {
     let stdout = '';
     child.stdout?.on('data', (d: Buffer) => (stdout += d.toString()));
     const exited = new Promise<number | null>((resolve) => child?.once('exit', (code) => resolve(code)));
-    await waitFor200(`${base}/readyz`, 30_000);
+    await waitReady(`${base}/readyz`, 30_000);
 
     // Bounded load: 8 connections' worth (2 of them on the slow route), ≤ 3000 requests, ≤ 15 s.
     const outcomes: Outcome[] = [];
@@ -179,30 +179,5 @@ function send(base: string, method: string, path: string, body: string | undefin
     req.on('socket', (s) => s.once('connect', () => (connected = true)));
     req.on('error', (e) => resolve(connected ? { kind: 'dropped', id, reason: String(e), slow } : { kind: 'refused', id }));
     req.end(body);
-  });
-}
-
-async function waitFor200(url: string, timeoutMs: number): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (Date.now() < until) {
-    try {
-      if ((await fetch(url)).status === 200) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`${url} was not ready within ${timeoutMs} ms`);
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const address = s.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      s.close(() => resolve(port));
-    });
   });
 }
