@@ -148,3 +148,26 @@ describe('mobile BFF (POST /bff/mobile/graphql)', () => {
     ]);
   });
 });
+
+describe('mobile BFF: the caller\'s deadline reaches the supergraph calls it makes', () => {
+  let stack: ProxiedStack;
+  beforeAll(async () => {
+    // The upstream timeout (10 s) is far longer than the request's deadline (1.5 s): only the
+    // deadline, carried from the edge through the in-process supergraph client, can cut the call.
+    stack = await startProxiedStack({ server: { requestTimeoutMs: 1_500 }, upstreamDefaults: { timeoutMs: 10_000, retry: { attempts: 1 } } });
+  });
+  afterAll(async () => {
+    await stack?.close();
+  });
+
+  it('an orders call held past the deadline fails UPSTREAM_TIMEOUT instead of waiting for the upstream', async () => {
+    // Held for 5 s, then let through: without the deadline the screen would render in full.
+    stack.proxy.hold({ match: (c) => c.upstream === 'orders', until: () => false, timeoutMs: 5_000 });
+    const res = await postGraphQL(`${stack.gateway.url}/bff/mobile/graphql`, HOME, {}, await bearer('u1'));
+    const codes = (res.body.errors ?? []).map((e) => e.extensions?.code);
+    expect(codes).toContain('UPSTREAM_TIMEOUT');
+    expect(res.body.errors?.find((e) => e.extensions?.code === 'UPSTREAM_TIMEOUT')?.path).toEqual(['home', 'activeOrders']);
+    // The call did start: it was cut, not skipped.
+    expect(stack.proxy.calls.some((c) => c.upstream === 'orders')).toBe(true);
+  });
+});

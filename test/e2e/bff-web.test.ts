@@ -173,6 +173,20 @@ describe('web BFF (POST /bff/web/graphql)', () => {
     expect(recommendations.path).toBe('/users/u1/recommendations?limit=4');
     expect(cards.startSeq, 'product cards after the recommendations answered').toBeGreaterThan(recommendations.endSeq ?? Infinity);
     expect(cards.startSeq, 'product cards before orders answered').toBeLessThan(orders.endSeq ?? -1);
+    // orders and analytics share one orders fetch (a per-request loader): the whole screen is
+    // six upstream calls (users, orders, recommendations, notifications, product cards, and
+    // the products the order lines need), whatever the number of orders.
+    expect(stack.proxy.calls.filter((c) => c.upstream === 'orders')).toHaveLength(1);
+    expect(stack.proxy.calls).toHaveLength(6);
+  });
+
+  it('keeps no loader cache between requests: the same user asking twice fetches twice', async () => {
+    const query = `{ dashboard { profile { id } recommendations(limit: 4) { items { id name } } } }`;
+    const a = await postGraphQL(url, query, {}, u1);
+    const b = await postGraphQL(url, query, {}, u1);
+    expect(b.body).toEqual(a.body);
+    expect(stack.proxy.calls.filter(ofOperation('WebProductCards'))).toHaveLength(2);
+    expect(stack.proxy.calls.filter((c) => c.upstream === 'users')).toHaveLength(2);
   });
 
   it('batches 20 recommended products into ONE product fetch', async () => {
@@ -252,6 +266,7 @@ describe('web BFF (POST /bff/web/graphql)', () => {
     expect(limited.status).toBe(200);
     expect(limited.body.errors?.[0]).toMatchObject({ path: ['dashboard', 'analytics'], extensions: { code: 'RATE_LIMITED', scope: 'field:Dashboard.analytics' } });
     expect(limited.body.errors?.[0]?.extensions?.retryAfterSeconds).toBeGreaterThan(30);
+    expect(limited.body.data).toEqual({ dashboard: { profile: { id: 'u9' }, analytics: null } });
     // Another caller has its own budget.
     expect((await postGraphQL(url, query, {}, u1)).body.errors).toBeUndefined();
   });
