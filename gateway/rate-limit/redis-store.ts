@@ -73,6 +73,8 @@ export class RedisRateLimitStore implements RateLimitStore {
     this.#options = options;
     const maxDelay = options.maxReconnectDelayMs ?? 2_000;
     this.#client = new Redis(options.url, {
+      // Named, so operators can tell it apart in CLIENT LIST (a `?connectionName=` in the URL wins).
+      connectionName: 'bff-gateway:rate-limit',
       ...options.redisOptions,
       // No `commandTimeout`: our own deadline (`#deadline`) bounds every call, and ioredis's
       // would fire first, before a reply already waiting in the socket could be read.

@@ -146,7 +146,7 @@ export class GatewayMetrics {
     });
     this.#rateLimitStoreErrors = new Counter({
       name: 'rate_limit_store_errors_total',
-      help: 'Rate-limit decisions the store (Redis) could not make.',
+      help: 'Rate-limit store (Redis) errors: decisions it could not make, and failed connection attempts.',
       labelNames: ['store'],
       registers,
     });
