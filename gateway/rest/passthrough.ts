@@ -1,6 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { Transform, pipeline as pipeStreams, type TransformCallback } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import { Transform, pipeline as pipeStreams, type Readable, type TransformCallback } from 'node:stream';
 import type { LoadedConfig } from '../config/index.ts';
 import type { RequestContext } from '../context/request-context.ts';
 import { ClientClosedRequestError, PayloadTooLargeError, UpstreamUnavailableError } from '../errors/gateway-error.ts';
@@ -71,7 +70,7 @@ export function createPassthrough(config: LoadedConfig, upstreams: UpstreamRegis
 
     res.writeHead(upstreamRes.statusCode, clientResponseHeaders(upstreamRes.headers));
     try {
-      await pipeline(upstreamRes.body, res);
+      await relay(upstreamRes.body, res);
     } catch (error) {
       // Headers are sent, so the edge can only cut the response; name why for the log.
       throw ctx.signal.aborted ? new ClientClosedRequestError() : new UpstreamUnavailableError(route.name, error);
@@ -88,5 +87,29 @@ function byteLimit(limit: number): Transform {
       seen += chunk.length;
       done(seen > limit ? new PayloadTooLargeError(limit) : null, chunk);
     },
+  });
+}
+
+/**
+ * Streams the upstream body to the client and settles when the client has it all. What
+ * stream.pipeline does, for the two ends we have, without its per-call AbortController
+ * (whose abort on every finish built a DOMException: ~6% of the passthrough's CPU).
+ * Either end failing destroys the other: a client gone cancels the upstream body, an
+ * upstream body cut mid-way cuts the response.
+ */
+function relay(body: Readable, res: ServerResponse): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onBodyError = (error: Error): void => {
+      res.destroy(error);
+      reject(error);
+    };
+    body.once('error', onBodyError);
+    res.once('close', () => {
+      body.off('error', onBodyError);
+      if (res.writableFinished) return resolve();
+      body.destroy();
+      reject(new Error('the client closed the response before it was complete'));
+    });
+    body.pipe(res);
   });
 }
