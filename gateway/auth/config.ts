@@ -152,6 +152,20 @@ export const authConfigSchema = z
     algorithms: z.array(algorithmSchema).min(1).default(['RS256', 'ES256', 'EdDSA']),
     /** Leeway for `exp`/`nbf` against clock skew. Default 30 s. */
     clockToleranceSec: z.number().int().min(0).max(300).default(30),
+    /**
+     * Verified tokens remembered (by their exact text) until `exp` or `maxAgeMs`, whichever
+     * is first, so a session's repeated bearer token is not re-verified on every request.
+     * `maxAgeMs` is also capped at `jwks.cacheMaxAgeMs`: a key removed from the JWKS stops
+     * a cached token no later than it stops a fresh one. Defaults 10000 entries, 60000 ms.
+     */
+    tokenCache: z
+      .strictObject({
+        /** 0 turns the cache off. Default 10000. */
+        maxEntries: z.number().int().min(0).max(1_000_000).default(10_000),
+        /** Default 60000 ms. */
+        maxAgeMs: z.number().int().min(1).default(60_000),
+      })
+      .prefault({}),
     /** API keys (`X-API-Key`) for REST partners. Default none. */
     apiKeys: z.array(apiKeySchema).default([]),
     /**

@@ -9,6 +9,7 @@ import { fileKeySource } from './jwks-file.ts';
 import { remoteKeySource } from './jwks-remote.ts';
 import { toAuthError } from './jwt-errors.ts';
 import { selectKeySource, staticKeySource, type KeyResolver } from './key-source.ts';
+import { VerifiedTokenCache } from './verified-token-cache.ts';
 
 export interface JwtVerifier {
   /** The user the token proves, or an `UnauthenticatedError` saying why not. */
@@ -19,6 +20,8 @@ export interface JwtVerifierOptions {
   /** Dev identity file (tests); default `node_modules/.cache/bff-gateway/dev-identity.json`. */
   devKeyFile?: string;
   env?: NodeJS.ProcessEnv;
+  /** Epoch ms, for the token cache and jose's `exp`/`nbf` checks alike (tests). Default the real clock. */
+  now?: () => number;
 }
 
 /** Headers and payloads of real tokens are far below this; bigger input is not parsed. */
@@ -32,7 +35,8 @@ const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
  *
  * Checks (all by jose): signature against the key set, `alg` on the allow-list (before
  * any key lookup, so a disallowed token never triggers a JWKS fetch), `iss`, `aud`,
- * `exp` and `nbf` within `clockToleranceSec`, `exp` and `sub` present.
+ * `exp` and `nbf` within `clockToleranceSec`, `exp` and `sub` present. A token that passed
+ * is remembered (`tokenCache`) until its `exp`, so a session's bearer is verified once.
  */
 export function createJwtVerifier(config: AuthConfig, options: JwtVerifierOptions = {}): JwtVerifier {
   const env = options.env ?? process.env;
@@ -44,15 +48,26 @@ export function createJwtVerifier(config: AuthConfig, options: JwtVerifierOption
     clockTolerance: config.clockToleranceSec,
     requiredClaims: ['exp', 'sub'],
   });
+  const cache = new VerifiedTokenCache({
+    maxEntries: config.tokenCache.maxEntries,
+    maxAgeMs: Math.min(config.tokenCache.maxAgeMs, config.jwks.cacheMaxAgeMs),
+    ...(options.now ? { now: options.now } : {}),
+  });
+  const now = options.now;
 
   return Object.freeze({
     async verify(token: string): Promise<UserPrincipal> {
       if (token.length > MAX_TOKEN_CHARS || !COMPACT_JWS.test(token)) {
         throw new UnauthenticatedError('malformed_token', 'Token is not a JWT');
       }
+      const cached = cache.get(token);
+      if (cached) return cached;
       try {
-        const { payload } = await jwtVerify(token, resolveKey, verifyOptions);
-        return principalFromClaims(payload);
+        const { payload } = await jwtVerify(token, resolveKey, now ? { ...verifyOptions, currentDate: new Date(now()) } : verifyOptions);
+        const principal = principalFromClaims(payload);
+        // requiredClaims makes jose refuse a token without a numeric exp.
+        if (typeof payload.exp === 'number') cache.set(token, principal, payload.exp);
+        return principal;
       } catch (error) {
         throw toAuthError(error);
       }

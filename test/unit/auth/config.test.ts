@@ -13,6 +13,7 @@ describe('auth config', () => {
       audience: 'bff-gateway',
       algorithms: ['RS256', 'ES256', 'EdDSA'],
       clockToleranceSec: 30,
+      tokenCache: { maxEntries: 10_000, maxAgeMs: 60_000 },
       apiKeys: [],
       devKeys: true,
       doors: {

@@ -248,3 +248,36 @@ describe('JWT verifier: JWKS file rotation without restart', () => {
     await expect(verifier.verify(await signToken(a))).resolves.toMatchObject({ kind: 'user' });
   });
 });
+
+describe('JWT verifier: verified-token cache', () => {
+  it('a token that verified is served from the cache until its exp, never past it', async () => {
+    const key = await makeKey('ES256');
+    const file = join(tempDir(), 'jwks.json');
+    writeJwksFile(file, jwksOf(key));
+    let clock = Date.now();
+    const verifier = createJwtVerifier(testAuthConfig({ jwks: { file }, clockToleranceSec: 0 }), { now: () => clock });
+    const exp = Math.floor(clock / 1000) + 120;
+    const token = await signToken(key, { claims: { exp } });
+
+    const first = await verifier.verify(token);
+    // The same frozen principal: the second call did not verify again.
+    expect(await verifier.verify(token)).toBe(first);
+    // A token one byte off is verified in full (and refused), not matched in the cache.
+    await expectReason(verifier.verify(`${token.slice(0, -2)}${token.endsWith('AA') ? 'AB' : 'AA'}`), 'invalid_signature');
+
+    clock = exp * 1000 + 1_000;
+    await expectReason(verifier.verify(token), 'token_expired');
+  });
+
+  it('with tokenCache.maxEntries 0 every call verifies', async () => {
+    const key = await makeKey('ES256');
+    const file = join(tempDir(), 'jwks.json');
+    writeJwksFile(file, jwksOf(key));
+    const verifier = createJwtVerifier(testAuthConfig({ jwks: { file }, tokenCache: { maxEntries: 0 } }));
+    const token = await signToken(key);
+    const first = await verifier.verify(token);
+    const second = await verifier.verify(token);
+    expect(second).toEqual(first);
+    expect(second).not.toBe(first);
+  });
+});
