@@ -7,6 +7,8 @@ export interface LoadResult {
   readonly non2xx: number;
   readonly errors: number;
   readonly total: number;
+  /** Seconds the load actually ran. */
+  readonly durationSec: number;
 }
 
 export interface LoadOptions {
@@ -50,5 +52,26 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     non2xx: result.non2xx,
     errors: result.errors + result.timeouts,
     total: result.requests.total,
+    durationSec: result.duration,
+  };
+}
+
+/**
+ * Rounds of one target, interleaved with other targets' rounds so a noisy moment of the
+ * machine lands on all of them: requests/s over the whole time, p50 the rounds' median,
+ * p99 their worst (percentiles of rounds do not merge exactly; these are the honest bounds).
+ */
+export function combineRounds(rounds: readonly LoadResult[]): LoadResult {
+  const sum = (f: (r: LoadResult) => number): number => rounds.reduce((a, r) => a + f(r), 0);
+  const p50s = rounds.map((r) => r.p50Ms).sort((a, b) => a - b);
+  const durationSec = sum((r) => r.durationSec);
+  return {
+    requestsPerSec: durationSec > 0 ? sum((r) => r.total) / durationSec : 0,
+    p50Ms: p50s[Math.floor(p50s.length / 2)] ?? 0,
+    p99Ms: Math.max(...rounds.map((r) => r.p99Ms)),
+    non2xx: sum((r) => r.non2xx),
+    errors: sum((r) => r.errors),
+    total: sum((r) => r.total),
+    durationSec,
   };
 }

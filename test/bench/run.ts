@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, rssMiB, startChild, waitReady, type Child } from './child.ts';
-import { runLoad, type LoadResult } from './load.ts';
+import { combineRounds, runLoad, type LoadResult } from './load.ts';
 import { startOtlpStub } from './otlp-stub.ts';
 import { BFF_VIEWS, benchAuthorization, checkView, countUpstreamRequests } from './bff-views.ts';
 
@@ -19,6 +19,8 @@ const arg = (name: string, fallback: number): number => {
 const DURATION = arg('duration', 10);
 const CONNECTIONS = arg('connections', 32);
 const MAX_REQUESTS = 500_000;
+/** Interleaved rounds of the /graphql targets (each gets DURATION in all). */
+const ROUNDS = 3;
 
 /**
  * Spans four subgraphs (products → inventory's @requires shipping estimate, reviews →
@@ -97,12 +99,12 @@ async function main(): Promise<void> {
   const rows: Row[] = [];
   process.stderr.write(`bench: ${DURATION}s per target, ${CONNECTIONS} connections, loopback only\n`);
 
-  await warm(`${ourUrl}/graphql`);
-  rows.push({ name: 'ours /graphql', ...(await load(`${ourUrl}/graphql`)), rss: rssMiB(ours.pid), peakRss: rssMiB(ours.pid, 'VmHWM') });
-
-  // Tracing on vs off, same run: a second gateway exporting every span (OTLP/HTTP JSON,
-  // queue large enough that none is dropped) to a loopback collector stub that counts them.
-  // Stopped after its row (the stop flushes its spans) so it takes no CPU from the others.
+  // The four /graphql targets run side by side and are loaded in interleaved rounds
+  // (ours, tracing on, auth + rate limit, stock; again; again): a noisy moment of a shared
+  // 2-core machine then lands on every row instead of skewing one ratio.
+  //
+  // Tracing on: a gateway exporting every span (OTLP/HTTP JSON, queue large enough that
+  // none is dropped) to a loopback collector stub that counts them.
   const otlp = await startOtlpStub();
   const { url: tracedUrl, child: traced } = await startOurs({
     OTEL_SDK_DISABLED: 'false',
@@ -114,15 +116,9 @@ async function main(): Promise<void> {
     OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '2048',
     OTEL_BSP_SCHEDULE_DELAY: '200',
   });
-  const tracedWarm = await warm(`${tracedUrl}/graphql`);
-  const tracedRow: Row = { name: 'ours /graphql tracing on', ...(await load(`${tracedUrl}/graphql`)), rss: rssMiB(traced.pid), peakRss: rssMiB(traced.pid, 'VmHWM') };
-  rows.push(tracedRow);
-  await traced.stop();
-  await otlp.close();
-
-  // Auth + Redis rate limiting on vs off, same run: every request carries a dev JWT the
-  // gateway verifies (jose, ES256) and takes one GCRA decision from Redis (one Lua round
-  // trip). Limits are set far above what the load can reach: this measures the cost of
+  // Auth + Redis rate limiting: every request carries a dev JWT the gateway verifies (jose,
+  // ES256; then its verified-token cache) and takes one GCRA decision from Redis (one Lua
+  // round trip). Limits are far above what the load can reach: this measures the cost of
   // deciding, not of refusing (a 429 would be cheaper than serving).
   const guardedConfig = join(dir, 'gateway-guarded.json');
   writeFileSync(
@@ -135,11 +131,27 @@ async function main(): Promise<void> {
   );
   const { url: guardedUrl, child: guarded } = await startOurs({ REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379' }, guardedConfig);
   const authorization = await benchAuthorization();
-  await warm(`${guardedUrl}/graphql`, { headers: { authorization } });
-  rows.push({ name: 'ours /graphql auth+Redis RL', ...(await load(`${guardedUrl}/graphql`, { headers: { authorization } })), rss: rssMiB(guarded.pid), peakRss: rssMiB(guarded.pid, 'VmHWM') });
+
+  const graphqlTargets = [
+    { name: 'ours /graphql', url: `${ourUrl}/graphql`, child: ours, extra: {} },
+    { name: 'ours /graphql tracing on', url: `${tracedUrl}/graphql`, child: traced, extra: {} },
+    { name: 'ours /graphql auth+Redis RL', url: `${guardedUrl}/graphql`, child: guarded, extra: { headers: { authorization } } },
+    { name: 'stock @apollo/gateway', url: `${stockUrl}/`, child: stock, extra: {} },
+  ];
+  const warmed = new Map<string, number>();
+  for (const t of graphqlTargets) warmed.set(t.name, (await warm(t.url, t.extra)).total);
+  const rounds = new Map<string, LoadResult[]>(graphqlTargets.map((t) => [t.name, []]));
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const t of graphqlTargets) rounds.get(t.name)?.push(await load(t.url, { ...t.extra, durationSec: DURATION / ROUNDS }));
+  }
+  for (const t of graphqlTargets) {
+    rows.push({ name: t.name, ...combineRounds(rounds.get(t.name) ?? []), rss: rssMiB(t.child.pid), peakRss: rssMiB(t.child.pid, 'VmHWM') });
+  }
+  // Stopping flushes the traced gateway's last spans to the stub before it is counted.
+  await traced.stop();
+  await otlp.close();
   await guarded.stop();
-  await warm(`${stockUrl}/`);
-  rows.push({ name: 'stock @apollo/gateway', ...(await load(`${stockUrl}/`)), rss: rssMiB(stock.pid), peakRss: rssMiB(stock.pid, 'VmHWM') });
+  const tracedRequests = (rows.find((r) => r.name === 'ours /graphql tracing on')?.total ?? 0) + (warmed.get('ours /graphql tracing on') ?? 0);
 
   const restPath = '/notifications?userId=u1';
   const get = { method: 'GET' as const, body: undefined };
@@ -172,7 +184,6 @@ async function main(): Promise<void> {
   process.stdout.write(`ratio auth+Redis rate limit on/off req/s: ${ratio('ours /graphql auth+Redis RL', 'ours /graphql')}\n`);
   process.stdout.write(`ratio passthrough/direct req/s: ${ratio('REST via /api/v1', 'REST direct')}\n`);
   process.stdout.write(`ratio tracing on/off req/s: ${ratio('ours /graphql tracing on', 'ours /graphql')}`);
-  const tracedRequests = tracedWarm.total + tracedRow.total;
   process.stdout.write(` (collector stub got ${otlp.spans} spans in ${otlp.batches} exports: ${(otlp.spans / Math.max(1, tracedRequests)).toFixed(1)} per request over ${tracedRequests} requests, warm-up included)\n`);
 }
 
