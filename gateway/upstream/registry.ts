@@ -68,7 +68,13 @@ export class UpstreamRegistry {
 /** Splits a URL into the Pool origin and the base path requests are sent under. */
 export function targetFromUrl(url: string, weight = 1): UpstreamTarget {
   const u = new URL(url);
-  return { origin: u.origin, basePath: u.pathname === '/' ? '' : u.pathname.replace(/\/$/, ''), weight };
+  return {
+    origin: u.origin,
+    host: u.hostname,
+    port: Number(u.port || (u.protocol === 'https:' ? 443 : 80)),
+    basePath: u.pathname === '/' ? '' : u.pathname.replace(/\/$/, ''),
+    weight,
+  };
 }
 
 function sameTargets(a: readonly UpstreamTarget[], b: readonly UpstreamTarget[]): boolean {

@@ -13,20 +13,19 @@ export function traceAttemptPolicy(breakers: BreakerGroup | null): Policy {
     const span = activeSpan();
     const target = req.target;
     if (!span || !target) return next(req);
-    const url = new URL(target.origin);
     const attempt = req.attempt ?? 1;
     const breaker = breakers ? breakers.for(target).state : 'disabled';
     // The query string is left out: it can carry credentials (`?api_key=`).
     const pathOnly = (target.basePath + req.path).split('?')[0] || '/';
     span.setAttributes({
-      'server.address': url.hostname,
-      'server.port': Number(url.port || (url.protocol === 'https:' ? 443 : 80)),
+      'server.address': target.host,
+      'server.port': target.port,
       'url.full': `${target.origin}${pathOnly}`,
       'upstream.breaker.state': breaker,
     });
     if (attempt > 1) {
       span.setAttribute('http.request.resend_count', attempt - 1);
-      span.addEvent('upstream.retry', { attempt, 'server.address': url.hostname, 'upstream.breaker.state': breaker });
+      span.addEvent('upstream.retry', { attempt, 'server.address': target.host, 'upstream.breaker.state': breaker });
     }
     return next(req);
   };

@@ -9,6 +9,9 @@ export type UpstreamKind = 'subgraph' | 'rest';
 export interface UpstreamTarget {
   /** `http://host:port`, the key of the undici Pool. */
   readonly origin: string;
+  /** The origin's host and port, parsed once (span attributes on every attempt read them). */
+  readonly host: string;
+  readonly port: number;
   /** Path prefix on the target, e.g. `/graphql` or `/v2`. */
   readonly basePath: string;
   readonly weight: number;

@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { balancerPolicy } from '../../../gateway/upstream/balancer.ts';
+import { targetFromUrl } from '../../../gateway/upstream/registry.ts';
 import type { UpstreamCall, UpstreamRequest, UpstreamResponse, UpstreamTarget } from '../../../gateway/upstream/types.ts';
 import { createTestContext } from '../../helpers/upstream-context.ts';
 
-const a: UpstreamTarget = { origin: 'http://127.0.0.1:1', basePath: '', weight: 1 };
-const b: UpstreamTarget = { origin: 'http://127.0.0.1:2', basePath: '', weight: 1 };
-const c: UpstreamTarget = { origin: 'http://127.0.0.1:3', basePath: '', weight: 3 };
+const a: UpstreamTarget = targetFromUrl('http://127.0.0.1:1');
+const b: UpstreamTarget = targetFromUrl('http://127.0.0.1:2');
+const c: UpstreamTarget = targetFromUrl('http://127.0.0.1:3', 3);
 
 /** Runs `n` calls through the balancer alone and returns the origins it picked. */
 async function picks(policy: ReturnType<typeof balancerPolicy>, n: number): Promise<string[]> {
