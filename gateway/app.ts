@@ -28,6 +28,7 @@ import { graphqlTelemetryPlugin } from './telemetry/graphql-plugin.ts';
 import { watchSupergraph } from './graphql/supergraph-watch.ts';
 import { CloseHooks, type CloseHook } from './ops/close-hooks.ts';
 import { sendMetrics } from './ops/metrics-endpoint.ts';
+import { pathOf } from './http/request-url.ts';
 
 export interface Gateway {
   readonly config: LoadedConfig;
@@ -224,10 +225,4 @@ export async function createGateway(config: LoadedConfig, options: GatewayOption
 function sendDevJwks(res: ServerResponse): void {
   const doc = devJwksDocument();
   res.writeHead(doc.status, doc.headers).end(doc.body);
-}
-
-function pathOf(req: IncomingMessage): string {
-  const url = req.url ?? '/';
-  const q = url.indexOf('?');
-  return q >= 0 ? url.slice(0, q) : url;
 }

@@ -6,6 +6,7 @@ import { findBatchViolation, findSourceViolation, toOperationLimitError } from '
 import type { OperationLimitsConfig } from './operation-limits/config.ts';
 import type { RequestContext } from '../context/request-context.ts';
 import type { GraphQLContext } from './context.ts';
+import { splitRequestUrl } from '../http/request-url.ts';
 
 export interface ServeApolloOptions {
   bodyLimitBytes: number;
@@ -42,9 +43,7 @@ export async function serveApollo<TContext extends GraphQLContext>(
   if (!allowed.includes(method)) throw new MethodNotAllowedError(method, allowed);
 
   const body = method === 'POST' ? await readJsonBody(req, options.bodyLimitBytes) : undefined;
-  const url = req.url ?? '/';
-  const q = url.indexOf('?');
-  const search = q >= 0 ? url.slice(q) : '';
+  const { search } = splitRequestUrl(req);
   refuseOverLimitSources(method === 'POST' ? body : new URLSearchParams(search).get('query'), options.limits);
 
   const headers = new HeaderMap();

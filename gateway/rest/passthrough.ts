@@ -8,6 +8,7 @@ import type { HttpMethod } from '../upstream/types.ts';
 import { clientResponseHeaders, upstreamRequestHeaders } from './forward-headers.ts';
 import { normalizePath } from './normalize-path.ts';
 import { RouteTable, type RouteMatch } from './route-table.ts';
+import { pathOf, splitRequestUrl } from '../http/request-url.ts';
 
 const IDEMPOTENT_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS']);
 
@@ -28,9 +29,7 @@ export function createPassthrough(config: LoadedConfig, upstreams: UpstreamRegis
   const matchOf = (req: IncomingMessage): RouteMatch => {
     let match = matches.get(req);
     if (!match) {
-      const url = req.url ?? '/';
-      const q = url.indexOf('?');
-      match = table.match((req.method ?? 'GET').toUpperCase(), normalizePath(q >= 0 ? url.slice(0, q) : url));
+      match = table.match((req.method ?? 'GET').toUpperCase(), normalizePath(pathOf(req)));
       matches.set(req, match);
     }
     return match;
@@ -46,8 +45,7 @@ export function createPassthrough(config: LoadedConfig, upstreams: UpstreamRegis
   };
 
   const handle = async (req: IncomingMessage, res: ServerResponse, ctx: RequestContext): Promise<void> => {
-    const url = req.url ?? '/';
-    const q = url.indexOf('?');
+    const { search } = splitRequestUrl(req);
     const method = (req.method ?? 'GET').toUpperCase();
     const { route, upstreamPath } = matchOf(req);
     const pipe = pipelines.get(route.name);
@@ -60,7 +58,7 @@ export function createPassthrough(config: LoadedConfig, upstreams: UpstreamRegis
     const upstreamRes = await pipe.call({
       upstream: route.name,
       method: method as HttpMethod,
-      path: upstreamPath + (q >= 0 ? url.slice(q) : ''),
+      path: upstreamPath + search,
       headers: upstreamRequestHeaders(req, ctx.clientIp),
       // pipeline (not pipe) so a client abort or an over-limit body destroys both ends.
       body: hasBody ? pipeStreams(req, byteLimit(limit), () => undefined) : null,

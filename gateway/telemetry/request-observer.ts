@@ -6,6 +6,7 @@ import type { GatewayMetrics } from './metrics.ts';
 import { requestTelemetry } from './request-telemetry.ts';
 import { endServerSpan, startServerSpan, traceIdOf } from './server-span.ts';
 import { takeWireBytes } from './wire-bytes.ts';
+import { pathOf } from '../http/request-url.ts';
 
 /** What the edge does with telemetry for one request. */
 export interface RequestObservation {
@@ -93,10 +94,4 @@ function routeLabel(ctx: RequestContext, operation: string | undefined, operatio
 function spanRoute(ctx: RequestContext, path: string): string | undefined {
   if (ctx.door === 'graphql' || ctx.door === 'bff') return path;
   return ctx.route ? `/api/v1/{${ctx.route}}` : undefined;
-}
-
-function pathOf(req: IncomingMessage): string {
-  const url = req.url ?? '/';
-  const q = url.indexOf('?');
-  return q >= 0 ? url.slice(0, q) : url;
 }
