@@ -1,7 +1,8 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, rssMiB, startChild, waitReady, type Child } from './child.ts';
+import { rssMiB, startChild, type Child } from './child.ts';
+import { freePort, waitReady } from '../helpers/net.ts';
 import { combineRounds, runLoad, type LoadResult } from './load.ts';
 import { startOtlpStub } from './otlp-stub.ts';
 import { BFF_VIEWS, benchAuthorization, checkView, countUpstreamRequests } from './bff-views.ts';

@@ -87,9 +87,9 @@ export function errorCode(error: unknown): string {
 }
 
 /** Polls `check` until it holds (a bound, not an assertion on timing). */
-export async function waitFor(check: () => boolean, what: string, limitMs = 5_000): Promise<void> {
+export async function waitFor(check: () => boolean | Promise<boolean>, what: string, limitMs = 5_000): Promise<void> {
   const until = Date.now() + limitMs;
-  while (!check()) {
+  while (!(await check())) {
     if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 5));
   }

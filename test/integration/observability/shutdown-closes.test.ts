@@ -11,6 +11,7 @@ import { composeSubgraphs } from '../../../schema/compose/compose.ts';
 import { startGateway } from '../../helpers/gateway.ts';
 import { requireSharedRedis, uniqueKeyPrefix } from '../../helpers/redis-shared.ts';
 import { postGraphQL } from '../../helpers/stack.ts';
+import { waitFor } from '../../helpers/upstream-pipeline.ts';
 
 const PING_SDL = `
 extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key"])
@@ -113,11 +114,6 @@ describe('shutdown closes pools and Redis', () => {
     return list.split('\n').filter((line) => line.split(' ').includes(`name=${connectionName}`));
   }
 
-  /** Polls (bounded) until `check` holds; the caller asserts afterwards. */
-  async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs = 5_000): Promise<void> {
-    const until = Date.now() + timeoutMs;
-    while (!(await check()) && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
-  }
 
   it('after close(), the upstreams see every pooled socket closed and Redis no longer lists the store’s connection', async () => {
     expect(await gatewayRedisClients()).toEqual([]);
@@ -132,7 +128,7 @@ describe('shutdown closes pools and Redis', () => {
     });
 
     // Start-up waited for Redis: the store's one connection is there.
-    await waitFor(async () => (await gatewayRedisClients()).length === 1);
+    await waitFor(async () => (await gatewayRedisClients()).length === 1, 'the store to connect');
     expect(await gatewayRedisClients()).toHaveLength(1);
 
     // One call through each pool (each request's rate-limit decision made in Redis).
@@ -151,10 +147,10 @@ describe('shutdown closes pools and Redis', () => {
     const { drained } = await gateway.close();
     expect(drained).toBe(true);
 
-    await waitFor(() => subgraph.open() === 0 && rest.open() === 0);
+    await waitFor(() => subgraph.open() === 0 && rest.open() === 0, 'the pooled sockets to close');
     expect(subgraph.open()).toBe(0);
     expect(rest.open()).toBe(0);
-    await waitFor(async () => (await gatewayRedisClients()).length === 0);
+    await waitFor(async () => (await gatewayRedisClients()).length === 0, 'the store connection to close');
     expect(await gatewayRedisClients()).toEqual([]);
   });
 });

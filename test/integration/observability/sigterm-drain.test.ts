@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeAllServices, startAllServices, type StartedService } from '../../../subgraphs/catalog.ts';
 import { startTestServer, type TestServer } from '../../helpers/http-server.ts';
-import { freePort, waitReady } from '../../bench/child.ts';
+import { freePort, waitReady } from '../../helpers/net.ts';
 
 type Outcome =
   | { kind: 'ok'; id: string; status: number; startedAt: number; endedAt: number; slow: boolean }
