@@ -75,7 +75,6 @@ export async function createGateway(config: LoadedConfig, options: GatewayOption
   const trustedProxies = compileTrustedProxies(config.rateLimit.trustedProxies);
   const edge = createEdge({
     log,
-    lifecycle,
     requestTimeoutMs: config.server.requestTimeoutMs,
     clientIp: (req) => resolveClientIp({ socketAddress: req.socket.remoteAddress, forwardedFor: req.headers['x-forwarded-for'] }, trustedProxies),
     observer: createRequestObserver(metrics),

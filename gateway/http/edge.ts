@@ -3,7 +3,6 @@ import { createRequestContext, type Door, type RequestContext } from '../context
 import { toGatewayError } from '../errors/gateway-error.ts';
 import type { Logger } from '../telemetry/logger.ts';
 import type { RequestObserver } from '../telemetry/request-observer.ts';
-import type { Lifecycle } from './lifecycle.ts';
 import { sendError } from './respond.ts';
 
 export type DoorHandler = (req: IncomingMessage, res: ServerResponse, ctx: RequestContext) => Promise<void>;
@@ -27,7 +26,6 @@ export interface EdgeRoute {
  */
 export function createEdge(options: {
   log: Logger;
-  lifecycle: Lifecycle;
   requestTimeoutMs: number;
   clientIp?: (req: IncomingMessage) => string;
   /** Span, metrics and the access log line of each request. */
@@ -46,8 +44,6 @@ export function createEdge(options: {
     let errorCode: string | undefined;
     const observation = options.observer.begin(req, res, ctx);
     try {
-      // While draining, finish this request but tell keep-alive clients to reconnect elsewhere.
-      if (options.lifecycle.draining) res.setHeader('connection', 'close');
       await observation.run(async () => {
         for (const policy of route.inbound) await policy(req, res, ctx);
         await route.handler(req, res, ctx);

@@ -10,7 +10,7 @@ export type Refusal = UnauthenticatedError | ForbiddenError;
  * Whether `principal` meets `requirement`, by the access policy every door uses (so
  * `@requiresScopes(scopes: [[a, b], [c]])` is (a AND b) OR c, and an anonymous caller is
  * UNAUTHENTICATED even where only scopes are asked, as on the REST doors). Called once per
- * distinct requirement per request, and only refusals cost an exception.
+ * distinct caller capability (SchemaAuthorization caches it), and only refusals cost an exception.
  */
 export function decide(requirement: Requirement, principal: Principal): Refusal | undefined {
   try {
