@@ -22,6 +22,9 @@ export class SchemaAuthorization {
   readonly #filtered = new WeakMap<OperationDefinitionNode, Map<string, FilteredOperation | null>>();
   #completionSchema: GraphQLSchema | undefined;
   readonly #decisions = new Map<string, ReadonlyMap<Requirement, Refusal>>();
+  // A session's principal is one object (the verified-token cache hands it out again), so
+  // most requests find their decision here without building the capability key.
+  readonly #byPrincipal = new WeakMap<Principal, ReadonlyMap<Requirement, Refusal>>();
 
   constructor(
     private readonly schema: GraphQLSchema,
@@ -38,9 +41,14 @@ export class SchemaAuthorization {
    */
   refusalsFor(principal: Principal): ReadonlyMap<Requirement, Refusal> {
     if (this.requirements.all.length === 0) return NONE;
+    const known = this.#byPrincipal.get(principal);
+    if (known) return known;
     const key = principal.kind === 'anonymous' ? '' : `+${[...principal.scopes].sort().join(' ')}`;
     let refusals = this.#decisions.get(key);
-    if (refusals) return refusals;
+    if (refusals) {
+      this.#byPrincipal.set(principal, refusals);
+      return refusals;
+    }
     const decided = new Map<Requirement, Refusal>();
     for (const requirement of this.requirements.all) {
       const refusal = decide(requirement, principal);
@@ -50,6 +58,7 @@ export class SchemaAuthorization {
     // Bounded: scopes come from verified tokens, but a map keyed by callers must still stop somewhere.
     if (this.#decisions.size >= MAX_CAPABILITIES) this.#decisions.clear();
     this.#decisions.set(key, refusals);
+    this.#byPrincipal.set(principal, refusals);
     return refusals;
   }
 
