@@ -46,6 +46,9 @@ const ENV_KEYS: ReadonlyArray<[envName: string, path: readonly string[], kind: '
   ['JWT_ISSUER', ['auth', 'issuer'], 'string'],
   ['JWT_AUDIENCE', ['auth', 'audience'], 'string'],
   ['AUTH_DEV_KEYS', ['auth', 'devKeys'], 'boolean'],
+  ['ENGINE_EXECUTOR', ['engine', 'executor'], 'string'],
+  ['DEDUP_SUBGRAPH_FETCHES', ['engine', 'dedup', 'subgraphFetches'], 'boolean'],
+  ['DEDUP_INBOUND_OPERATIONS', ['engine', 'dedup', 'inboundOperations'], 'boolean'],
 ];
 
 const SUBGRAPH_URL_ENV = /^SUBGRAPH_([A-Z0-9_]+)_URL$/;

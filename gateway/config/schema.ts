@@ -176,6 +176,51 @@ export const configSchema = z.strictObject({
       apolloDataCollection: z.boolean().default(false),
     })
     .prefault({}),
+  /** The supergraph engine: how planned operations are executed (gateway/graphql/engine/). */
+  engine: z
+    .strictObject({
+      /**
+       * Which executor runs the query planner's plans: `ours` (gateway/graphql/engine) or
+       * `stock` (@apollo/gateway's own executeQueryPlan and Apollo Server round trip for the
+       * BFFs), kept for one release so a deployment can compare and fall back. Default ours.
+       */
+      executor: z.enum(['ours', 'stock']).default('ours'),
+      planCache: z
+        .strictObject({
+          /** Plans (with their compiled result shapes) kept, least recently used evicted. Default 1000. */
+          maxEntries: positiveInt.default(1000),
+          /** Bound on the cache's estimated size (operation and plan text). Default 32 MiB. */
+          maxBytes: positiveInt.default(32 * 1024 * 1024),
+        })
+        .prefault({}),
+      batching: z
+        .strictObject({
+          /** Send each distinct entity representation of an `_entities` fetch once. Default true. */
+          dedupeRepresentations: z.boolean().default(true),
+          /**
+           * Merge `_entities` fetches to one subgraph that are ready at the same moment (across
+           * Flatten nodes, @requires and plain fields) into one request with aliased
+           * selections. Default true.
+           */
+          coalesce: z.boolean().default(true),
+        })
+        .prefault({}),
+      dedup: z
+        .strictObject({
+          /**
+           * Identical subgraph queries in flight at the same moment share one upstream request
+           * (never mutations; identity headers are part of the key). Default false.
+           */
+          subgraphFetches: z.boolean().default(false),
+          /**
+           * Identical inbound queries from the same principal in flight at the same moment share
+           * one execution. Default false.
+           */
+          inboundOperations: z.boolean().default(false),
+        })
+        .prefault({}),
+    })
+    .prefault({}),
   /** Per-subgraph routing URL overrides (otherwise the supergraph's join__graph url). */
   subgraphs: z.record(z.string(), z.strictObject({ url: z.url({ protocol: /^https?$/ }) })).default({}),
   upstreamDefaults: upstreamPolicySchema.prefault({}),
@@ -222,6 +267,7 @@ export type BreakerConfig = z.output<typeof breakerSchema>;
 export type BulkheadConfig = z.output<typeof bulkheadSchema>;
 export type PoolConfig = z.output<typeof poolSchema>;
 export type RouteConfig = z.output<typeof routeSchema>;
+export type EngineConfig = z.output<typeof configSchema>['engine'];
 
 /** Typed helper for config files: `export default defineConfig({ ... })`. */
 export function defineConfig(config: GatewayConfigInput): GatewayConfigInput {
