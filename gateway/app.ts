@@ -104,7 +104,7 @@ export async function createGateway(config: LoadedConfig, options: GatewayOption
   const supergraphDoor = createSupergraphDoor(config, upstreams, log, [
     graphqlTelemetryPlugin({ executeSpan: false }),
     expensiveOperationsPlugin('graphql', limiter, config.operationLimits, config.rateLimit.expensive.costThreshold),
-  ]);
+  ], { onShared: (kind) => metrics.engineShared(kind) });
   await supergraphDoor.start();
   closers.add('supergraph door', () => supergraphDoor.stop());
   const stopWatching = watchSupergraph(supergraphDoor.supergraph, {
@@ -124,7 +124,7 @@ export async function createGateway(config: LoadedConfig, options: GatewayOption
     rateLimitStore,
     inboundFor,
     access: config.auth.doors.bff,
-    supergraph: createInProcessSupergraphClient(supergraphDoor.apollo),
+    supergraph: createInProcessSupergraphClient(supergraphDoor),
     plugins: [graphqlTelemetryPlugin({ executeSpan: true }), expensiveOperationsPlugin('bff', limiter, config.operationLimits, config.rateLimit.expensive.costThreshold)],
   });
   await bffDoors.start();

@@ -9,4 +9,5 @@ export {
   type BulkheadConfig,
   type PoolConfig,
   type RouteConfig,
+  type EngineConfig,
 } from './schema.ts';

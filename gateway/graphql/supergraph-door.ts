@@ -1,5 +1,6 @@
-import { ApolloGateway } from '@apollo/gateway';
+import { ApolloGateway, type SupergraphManager } from '@apollo/gateway';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import type { GatewayInterface } from '@apollo/server-gateway-interface';
 import { apolloParseOptions, operationLimitsPlugin } from './operation-limits/index.ts';
 import { resolveIntrospection } from './operation-limits/config.ts';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
@@ -7,46 +8,59 @@ import { ApolloServerPluginUsageReportingDisabled } from '@apollo/server/plugin/
 import type { LoadedConfig } from '../config/index.ts';
 import type { Logger } from '../telemetry/logger.ts';
 import { targetFromUrl, type UpstreamRegistry } from '../upstream/registry.ts';
-import { authorizationPlugin } from './authorization/plugin.ts';
+import { AuthorizationBySchema, authorizationPlugin } from './authorization/plugin.ts';
 import { enforcedSecurityFeatures } from './authorization/features.ts';
 import type { GraphQLContext } from './context.ts';
 import { formatGraphQLError } from './format-error.ts';
 import { PipelineDataSource } from './subgraph-data-source.ts';
 import { SupergraphFile } from './supergraph-file.ts';
+import { SupergraphEngine, type EngineEvents } from './engine/engine.ts';
+import type { UpstreamCall } from '../upstream/types.ts';
 
 export interface SupergraphDoor {
   readonly apollo: ApolloServer<GraphQLContext>;
   readonly supergraph: SupergraphFile;
+  /** Our engine; null when `engine.executor` is `stock` (then BFFs go through `apollo`). */
+  readonly engine: SupergraphEngine | null;
+  readonly authorizations: AuthorizationBySchema;
   start(): Promise<void>;
   stop(): Promise<void>;
 }
 
 /**
- * `POST /graphql`: Apollo Server running @apollo/gateway over the composed supergraph.
- * Each subgraph's fetches go through that subgraph's upstream pipeline; a routing URL in
- * config (`subgraphs.<name>.url`) overrides the one in the supergraph.
+ * `POST /graphql`: Apollo Server (GraphQL over HTTP, parsing, validation, plugins) over the
+ * supergraph engine, which plans with Apollo's query planner and executes with our
+ * executor. With `engine.executor: stock`, @apollo/gateway plans and executes instead.
+ * Either way each subgraph's fetches go through that subgraph's upstream pipeline; a
+ * routing URL in config (`subgraphs.<name>.url`) overrides the one in the supergraph.
  */
 export function createSupergraphDoor(
   config: LoadedConfig,
   upstreams: UpstreamRegistry,
   log: Logger,
   extraPlugins: ReadonlyArray<ApolloServerPlugin<GraphQLContext> | null> = [],
+  engineEvents?: EngineEvents,
 ): SupergraphDoor {
-  const supergraph = new SupergraphFile(config.supergraph.path);
-  // The gateway reads this switch from the environment only, in its constructor.
+  // @apollo/gateway reads this switch from the environment only, in its constructor; set
+  // whichever executor runs, so no ApolloGateway in this process phones home.
   if (!config.supergraph.apolloDataCollection) process.env.APOLLO_TELEMETRY_DISABLED = 'true';
-  const gateway = new ApolloGateway({
-    // @authenticated / @requiresScopes are enforced here (authorizationPlugin, below), so
-    // the gateway may be handed a supergraph that uses them.
-    supergraphSdl: enforcedSecurityFeatures(supergraph),
-    logger: log,
-    buildService: ({ name, url }) => {
-      const routingUrl = config.subgraphs[name]?.url ?? url;
-      if (!routingUrl) throw new Error(`subgraph "${name}" has no routing URL: set subgraphs.${name}.url`);
-      const pipeline = upstreams.pipeline(name, 'subgraph', [targetFromUrl(routingUrl)]);
-      return new PipelineDataSource(name, pipeline.call);
-    },
-  });
+  const supergraph = new SupergraphFile(config.supergraph.path);
+  const authorizations = new AuthorizationBySchema(log);
+  const pipelineFor = (name: string, url: string | undefined): UpstreamCall => {
+    const routingUrl = config.subgraphs[name]?.url ?? url;
+    if (!routingUrl) throw new Error(`subgraph "${name}" has no routing URL: set subgraphs.${name}.url`);
+    return upstreams.pipeline(name, 'subgraph', [targetFromUrl(routingUrl)]).call;
+  };
+
+  let engine: SupergraphEngine | null = null;
+  let gateway: GatewayInterface;
+  if (config.engine.executor === 'ours') {
+    engine = new SupergraphEngine({ config: config.engine, log, pipelineFor, events: engineEvents, authorization: { config: config.auth.graphql, authorizations } });
+    gateway = engine.gateway(supergraph);
+  } else {
+    gateway = stockGateway(config, supergraph, log, pipelineFor);
+  }
+
   const apollo = new ApolloServer<GraphQLContext>({
     gateway,
     logger: log,
@@ -63,13 +77,26 @@ export function createSupergraphDoor(
       operationLimitsPlugin(config.operationLimits, { onViolation: (v) => log.info({ limit: v.limit, value: v.value, max: v.max }, 'operation limit exceeded') }),
       ...extraPlugins.filter((p): p is ApolloServerPlugin<GraphQLContext> => p !== null),
       // Last: the plugins before it see (and count) the operation the client sent, not the filtered one.
-      authorizationPlugin(config.auth.graphql, log),
+      authorizationPlugin(config.auth.graphql, authorizations),
     ],
   });
   return {
     apollo,
     supergraph,
+    engine,
+    authorizations,
     start: () => apollo.start(),
     stop: () => apollo.stop(),
   };
+}
+
+/** @apollo/gateway planning and executing, as before the engine: kept for one release to compare and fall back. */
+function stockGateway(config: LoadedConfig, supergraph: SupergraphManager, log: Logger, pipelineFor: (name: string, url: string | undefined) => UpstreamCall): GatewayInterface {
+  return new ApolloGateway({
+    // @authenticated / @requiresScopes are enforced by authorizationPlugin, so the gateway
+    // may be handed a supergraph that uses them.
+    supergraphSdl: enforcedSecurityFeatures(supergraph),
+    logger: log,
+    buildService: ({ name, url }) => new PipelineDataSource(name, pipelineFor(name, url)),
+  });
 }

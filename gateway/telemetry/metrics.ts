@@ -76,6 +76,7 @@ export class GatewayMetrics {
   readonly #rateLimitDecisions: Counter<'tier' | 'door' | 'decision'>;
   readonly #rateLimitStoreErrors: Counter<'store'>;
   readonly #supergraphReloads: Counter<'source' | 'result'>;
+  readonly #engineShared: Counter<'kind'>;
 
   constructor(options: GatewayMetricsOptions) {
     const registers = [this.registry];
@@ -156,6 +157,12 @@ export class GatewayMetrics {
       labelNames: ['source', 'result'],
       registers,
     });
+    this.#engineShared = new Counter({
+      name: 'engine_deduplicated_total',
+      help: 'Work the supergraph engine did not repeat: a subgraph fetch or a whole operation answered by an identical one already in flight.',
+      labelNames: ['kind'],
+      registers,
+    });
   }
 
   requestStarted(door: string): void {
@@ -195,6 +202,10 @@ export class GatewayMetrics {
 
   supergraphReload(source: 'file' | 'url', result: 'success' | 'rejected' | 'error'): void {
     this.#supergraphReloads.inc({ source, result });
+  }
+
+  engineShared(kind: 'subgraph_fetch' | 'operation'): void {
+    this.#engineShared.inc({ kind });
   }
 
   /** The Prometheus text exposition of everything above plus the process's runtime metrics. */

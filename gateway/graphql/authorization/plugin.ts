@@ -1,103 +1,94 @@
 import { HeaderMap, type ApolloServerPlugin } from '@apollo/server';
-import type { DocumentNode, GraphQLFormattedError, GraphQLSchema } from 'graphql';
+import type { GraphQLSchema } from 'graphql';
 import type { GraphQLAuthorizationConfig } from '../../auth/config.ts';
-import { InternalError, UnauthorizedFieldError } from '../../errors/gateway-error.ts';
-import { toGraphQLError, toGraphQLErrorJson } from '../../errors/render.ts';
+import { InternalError } from '../../errors/gateway-error.ts';
+import { toGraphQLError } from '../../errors/render.ts';
 import type { Logger } from '../../telemetry/logger.ts';
 import type { GraphQLContext } from '../context.ts';
-import { completeFilteredResult } from './complete-result.ts';
-import type { Refusal } from './decide.ts';
-import type { FilteredOperation, Refused } from './filter-operation.ts';
-import type { Requirement } from './requirements.ts';
+import { authorizeOperation, type AuthorizationDecision } from './authorize.ts';
 import { SchemaAuthorization } from './schema-authorization.ts';
+
+/** The authorization of each supergraph schema, built when it loads (a failure is kept: closed, not open). */
+export class AuthorizationBySchema {
+  // Per schema object: the supergraph hot-reloads, and a request keeps the schema it
+  // started with. A WeakMap: a schema no request holds any more takes its entry with it.
+  readonly #bySchema = new WeakMap<GraphQLSchema, SchemaAuthorization | Error>();
+  constructor(private readonly log: Logger) {}
+
+  /** Builds the authorization of a schema once (the engine and the plugin both announce it). */
+  load(apiSchema: GraphQLSchema, coreSupergraphSdl: string | undefined): void {
+    if (this.#bySchema.has(apiSchema)) return;
+    try {
+      if (coreSupergraphSdl === undefined) throw new Error('no supergraph SDL to read @authenticated / @requiresScopes from');
+      this.#bySchema.set(apiSchema, new SchemaAuthorization(apiSchema, coreSupergraphSdl));
+    } catch (error) {
+      // Served anyway, but every operation on it fails: closed, not open.
+      this.log.error({ err: error }, 'supergraph authorization directives cannot be enforced; /graphql refuses every operation');
+      this.#bySchema.set(apiSchema, error instanceof Error ? error : new Error(String(error)));
+    }
+  }
+
+  /** The schema's authorization; throws (as a request error) when it could not be built. */
+  of(schema: GraphQLSchema): SchemaAuthorization {
+    const authorization = this.#bySchema.get(schema) ?? new Error('no authorization loaded for this schema');
+    if (authorization instanceof Error) throw toGraphQLError(new InternalError(authorization), 'request');
+    return authorization;
+  }
+}
 
 /**
  * Enforces the supergraph's `@authenticated` and `@requiresScopes` on the supergraph door
- * (and so on every BFF's in-process calls, which run as their caller).
+ * (authorize.ts decides; the BFFs' calls to the engine use the same step).
  *
  * Once an operation is resolved, the selections the caller may not see are removed from
  * the document before the query planner sees it: subgraphs never receive them. The
- * executor (@apollo/gateway) keys its query-plan cache on `queryHash`, so the filtered
- * document gets the hash of its own text: a plan is only ever shared by callers whose
- * filtered documents are identical, never served to a caller with different rights.
- * When the response is sent, each removed field is put back as `null` with an
- * UNAUTHENTICATED or FORBIDDEN error at its path (`filter`), unless config says `reject`.
+ * executor keys its query-plan cache on `queryHash`, so the filtered document gets the
+ * hash of its own text: a plan is only ever shared by callers whose filtered documents are
+ * identical, never served to a caller with different rights. When the response is sent,
+ * each removed field is put back as `null` with an UNAUTHENTICATED or FORBIDDEN error at
+ * its path (`filter`), unless config says `reject`.
  */
-export function authorizationPlugin(config: GraphQLAuthorizationConfig, log: Logger): ApolloServerPlugin<GraphQLContext> {
-  // Per schema object: the supergraph hot-reloads, and a request keeps the schema it
-  // started with. A WeakMap: a schema no request holds any more takes its entry with it.
-  const bySchema = new WeakMap<GraphQLSchema, SchemaAuthorization | Error>();
-
+export function authorizationPlugin(config: GraphQLAuthorizationConfig, authorizations: AuthorizationBySchema): ApolloServerPlugin<GraphQLContext> {
   return {
     async serverWillStart() {
       return {
         schemaDidLoadOrUpdate({ apiSchema, coreSupergraphSdl }) {
-          try {
-            if (coreSupergraphSdl === undefined) throw new Error('no supergraph SDL to read @authenticated / @requiresScopes from');
-            bySchema.set(apiSchema, new SchemaAuthorization(apiSchema, coreSupergraphSdl));
-          } catch (error) {
-            // Served anyway by the gateway, but every operation on it fails (below): closed, not open.
-            log.error({ err: error }, 'supergraph authorization directives cannot be enforced; /graphql refuses every operation');
-            bySchema.set(apiSchema, error instanceof Error ? error : new Error(String(error)));
-          }
+          authorizations.load(apiSchema, coreSupergraphSdl);
         },
       };
     },
 
     async requestDidStart({ schema, contextValue }) {
-      const authorization = bySchema.get(schema);
-      const principal = contextValue.request.principal;
-      let filtered: FilteredOperation | null = null;
-      let refusals: ReadonlyMap<Requirement, Refusal> = new Map();
-      let original: DocumentNode | undefined;
-
-      const errorOf = (refused: Refused): UnauthorizedFieldError => {
-        const refusal = refusals.get(refused.requirement);
-        if (!refusal) throw new Error(`no refusal recorded for ${refused.coordinate}`);
-        return new UnauthorizedFieldError(refusal, refused.coordinate);
-      };
-
+      let decision: AuthorizationDecision = { kind: 'allowed' };
       return {
         async didResolveOperation(requestContext) {
-          if (!(authorization instanceof SchemaAuthorization)) throw toGraphQLError(new InternalError(authorization), 'request');
+          const authorization = authorizations.of(schema);
           // No operation by that name: execution answers the error; nothing to filter.
-          if (authorization.requirements.all.length === 0 || !requestContext.operation) return;
-          refusals = authorization.refusalsFor(principal);
-          if (refusals.size === 0) return;
-          filtered = authorization.filter(requestContext.document, requestContext.operation, refusals);
-          if (!filtered) return;
-          if (config.unauthorized === 'reject') throw toGraphQLError(errorOf(filtered.first), 'request');
-          original = requestContext.document;
-          if (filtered.empty) return; // responseForOperation answers; nothing is planned
+          if (!requestContext.operation) return;
+          decision = authorizeOperation(authorization, config, contextValue.request.principal, requestContext.document, requestContext.operation);
+          if (decision.kind === 'rejected') throw toGraphQLError(decision.error, 'request');
+          if (decision.kind !== 'filtered' || decision.filtered.empty) return; // responseForOperation answers when empty
           // Apollo hands the executor these fields as they are after this hook; they are
           // typed readonly only because plugins rarely need to change them.
           const writable = requestContext as { -readonly [K in keyof typeof requestContext]: (typeof requestContext)[K] };
-          writable.document = filtered.document;
-          writable.operation = filtered.operation;
-          writable.queryHash = filtered.queryHash;
+          writable.document = decision.filtered.document;
+          writable.operation = decision.filtered.operation;
+          writable.queryHash = decision.filtered.queryHash;
         },
 
         async responseForOperation() {
-          if (!filtered?.empty) return null;
+          if (decision.kind !== 'filtered' || !decision.filtered.empty) return null;
           return { http: { status: undefined, headers: new HeaderMap() }, body: { kind: 'single', singleResult: { data: {} } } };
         },
 
         async willSendResponse(requestContext) {
           const body = requestContext.response.body;
-          if (!filtered || !original || body.kind !== 'single' || body.singleResult.data === undefined) return;
-          if (!(authorization instanceof SchemaAuthorization)) return;
-          const { data, refusals: placed } = await completeFilteredResult({
-            schema: authorization.completionSchema,
-            document: original,
+          if (decision.kind !== 'filtered' || body.kind !== 'single' || body.singleResult.data === undefined) return;
+          const { data, errors } = await decision.complete({
+            data: body.singleResult.data,
             operationName: requestContext.request.operationName,
             variables: requestContext.request.variables,
-            data: body.singleResult.data,
-            removals: filtered.removals,
           });
-          const errors: GraphQLFormattedError[] = placed.map(({ path, refused }) => ({
-            ...toGraphQLErrorJson(errorOf(refused), 'field'),
-            ...(path.length > 0 ? { path } : {}),
-          }));
           body.singleResult = { ...body.singleResult, data, errors: [...errors, ...(body.singleResult.errors ?? [])] };
         },
       };

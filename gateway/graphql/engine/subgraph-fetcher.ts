@@ -1,0 +1,113 @@
+import type { GraphQLFormattedError } from 'graphql';
+import type { RequestContext } from '../../context/request-context.ts';
+import type { Principal } from '../../context/principal.ts';
+import { UpstreamBadResponseError } from '../../errors/gateway-error.ts';
+import { toGraphQLErrorJson } from '../../errors/render.ts';
+import type { UpstreamCall } from '../../upstream/types.ts';
+import { InflightRequests } from './inflight.ts';
+import type { ResultObject } from './types.ts';
+
+/** A subgraph's GraphQL answer, or the error that stood in for one. */
+export interface SubgraphAnswer {
+  readonly data?: ResultObject | null;
+  readonly errors?: readonly GraphQLFormattedError[];
+}
+
+export interface SubgraphRequest {
+  readonly operation: string;
+  readonly operationName: string | undefined;
+  readonly variables: Readonly<Record<string, unknown>>;
+  /** Mutations are never retried nor shared. */
+  readonly mutation: boolean;
+  readonly ctx: RequestContext;
+}
+
+/**
+ * Sends planned operations to one subgraph through its upstream pipeline. A failed call
+ * (transport, status, a body that is not a GraphQL response) becomes the answer's one
+ * error, so the plan goes on and the client gets partial data, as with @apollo/gateway.
+ *
+ * With `share` on, identical queries in flight at the same moment (same operation,
+ * variables and identity) make one upstream request; each caller parses its own copy of
+ * the body, because merging writes into what it parsed.
+ */
+export class SubgraphFetcher {
+  readonly #inflight: InflightRequests<RawAnswer> | null;
+
+  constructor(
+    readonly name: string,
+    private readonly call: UpstreamCall,
+    share: boolean,
+    private readonly onShared?: () => void,
+  ) {
+    this.#inflight = share ? new InflightRequests<RawAnswer>() : null;
+  }
+
+  async send(request: SubgraphRequest): Promise<SubgraphAnswer> {
+    const body = JSON.stringify({ query: request.operation, variables: request.variables, operationName: request.operationName });
+    try {
+      const raw =
+        this.#inflight && !request.mutation
+          ? await this.#inflight.run(`${identityKey(request.ctx)}\n${body}`, () => this.#fetchText(request, body), this.onShared)
+          : await this.#fetchText(request, body);
+      return parseAnswer(this.name, raw);
+    } catch (error) {
+      return { errors: [toGraphQLErrorJson(error)] };
+    }
+  }
+
+  async #fetchText(request: SubgraphRequest, body: string): Promise<RawAnswer> {
+    const res = await this.call({
+      upstream: this.name,
+      method: 'POST',
+      path: '',
+      headers: { 'content-type': 'application/json', accept: 'application/json' },
+      body,
+      idempotent: !request.mutation,
+      ctx: request.ctx,
+      operationName: request.operationName,
+    });
+    return { status: res.statusCode, text: await res.body.text() };
+  }
+}
+
+interface RawAnswer {
+  readonly status: number;
+  readonly text: string;
+}
+
+function parseAnswer(upstream: string, { status, text }: RawAnswer): SubgraphAnswer {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new UpstreamBadResponseError(upstream, `status ${status}, body is not JSON`);
+  }
+  if (parsed === null || typeof parsed !== 'object' || !('data' in parsed || 'errors' in parsed)) {
+    throw new UpstreamBadResponseError(upstream, `status ${status}, not a GraphQL response`);
+  }
+  const answer = parsed as { data?: unknown; errors?: unknown };
+  const data = answer.data === null || (typeof answer.data === 'object' && !Array.isArray(answer.data)) ? (answer.data as ResultObject | null) : undefined;
+  const errors = Array.isArray(answer.errors) ? (answer.errors as GraphQLFormattedError[]) : undefined;
+  return { ...(answer.data === undefined ? {} : { data }), ...(errors ? { errors } : {}) };
+}
+
+/** What a subgraph is told about the caller (the identity headers), as one string. */
+function identityKey(ctx: RequestContext): string {
+  return `${principalKey(ctx.principal)}|${ctx.clientName ?? ''}`;
+}
+
+function principalKey(principal: Principal): string {
+  switch (principal.kind) {
+    case 'anonymous':
+      return 'anonymous';
+    case 'user':
+      return `user:${principal.subject}:${principal.scopes.join(' ')}:${principal.roles.join(' ')}:${principal.tier}`;
+    case 'consumer':
+      return `consumer:${principal.consumer}:${principal.scopes.join(' ')}:${principal.roles.join(' ')}:${principal.tier}`;
+    default: {
+      const unreachable: never = principal;
+      throw new Error(`unknown principal ${JSON.stringify(unreachable)}`);
+    }
+  }
+}
