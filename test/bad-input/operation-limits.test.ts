@@ -1,4 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { getIntrospectionQuery } from 'graphql';
+import { signDevToken } from '../../gateway/auth/index.ts';
 import { postGraphQL, startStack, type Stack } from '../helpers/stack.ts';
 
 /** Each operation limit, through the real /graphql door: admitted at its threshold, refused just above. */
@@ -128,5 +131,77 @@ describe('operation limits on /graphql: bytes, batches, introspection, CSRF', ()
     expect(await simple.text()).toMatch(/CSRF/i);
     const preflighted = await fetch(`${url}?query=${query}`, { headers: { 'apollo-require-preflight': 'true' } });
     expect(preflighted.status).toBe(200);
+  });
+});
+
+/** The defaults, through the real doors: what the project documents is admitted, abuse still refused. */
+describe('default operation limits on /graphql and the BFFs', () => {
+  let stack: Stack;
+  let base: string;
+  beforeAll(async () => {
+    stack = await startStack();
+    base = stack.gateway.url;
+  });
+  afterAll(async () => {
+    await stack?.close();
+  });
+
+  const bearer = async (sub: string, roles: string[] = []): Promise<Record<string, string>> => ({
+    authorization: `Bearer ${await signDevToken({ sub, roles, scopes: ['users:read:email'] })}`,
+  });
+  const limitErrors = (body: { errors?: Array<{ extensions?: Record<string, unknown> }> }) =>
+    (body.errors ?? []).filter((e) => e.extensions?.code === 'OPERATION_LIMIT_EXCEEDED');
+
+  it('refuses a 300-deep __type { ofType { … } } with OPERATION_LIMIT_EXCEEDED, 400 (it used to run)', async () => {
+    const deep = `{ __type(name: "Query") { ${'ofType { '.repeat(300)}name${' }'.repeat(300)} } }`;
+    const res = await postGraphQL(`${base}/graphql`, deep);
+    expect(res.status).toBe(400);
+    expect(res.body.data ?? null).toBeNull();
+    expect(res.body.errors?.[0]?.extensions).toMatchObject({ code: 'OPERATION_LIMIT_EXCEEDED', limit: 'maxDepth', value: 302, max: 15 });
+  });
+
+  it("serves graphql-js's standard introspection query (15 deep)", async () => {
+    const res = await postGraphQL(`${base}/graphql`, getIntrospectionQuery());
+    expect(res.status).toBe(200);
+    expect(res.body.errors).toBeUndefined();
+    expect(res.body.data?.__schema).toMatchObject({ queryType: { name: 'Query' } });
+  });
+
+  it("serves the README's examples", async () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const [supergraphExample, mobileExample] = [...readme.matchAll(/"query":"((?:[^"\\]|\\.)*)"/g)].map((m) => JSON.parse(`"${m[1] ?? ''}"`) as string);
+    const top = await postGraphQL(`${base}/graphql`, supergraphExample ?? '');
+    expect(top.status).toBe(200);
+    expect(top.body.errors).toBeUndefined();
+    expect(top.body.data?.topProducts).toHaveLength(2);
+    const home = await postGraphQL(`${base}/bff/mobile/graphql`, mobileExample ?? '', {}, await bearer('u1'));
+    expect(home.status).toBe(200);
+    expect(home.body.errors).toBeUndefined();
+    expect(home.body.data?.home).toMatchObject({ user: { name: 'Ada Lovelace' } });
+  });
+
+  it("serves the admin BFF's userOrders(first: 100), whose supergraph operation used to be refused from first: 87", async () => {
+    const admin = await bearer('ops-1', ['admin']);
+    const query = '{ userOrders(userId: "u1", first: 100) { user { id name email tier createdAt } orders { id customerId status totalCents formattedTotal createdAt lines { productId name quantity unitPriceCents } } } }';
+    const res = await postGraphQL(`${base}/bff/admin/graphql`, query, {}, admin);
+    expect(res.status).toBe(200);
+    expect(res.body.errors).toBeUndefined();
+    expect((res.body.data?.userOrders as { orders: unknown[] }).orders.length).toBeGreaterThan(0);
+    // and the supergraph operation it sends, straight to /graphql
+    const operation = readFileSync(new URL('../../bffs/admin/operations/orders.graphql', import.meta.url), 'utf8');
+    const direct = await fetch(`${base}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...admin },
+      body: JSON.stringify({ query: operation, operationName: 'AdminUserOrders', variables: { userId: 'u1', status: null, first: 100 } }),
+    });
+    const body = (await direct.json()) as { errors?: Array<{ extensions?: Record<string, unknown> }> };
+    expect(limitErrors(body)).toEqual([]);
+    expect(direct.status).toBe(200);
+  });
+
+  it('still refuses a list bomb the client sizes itself', async () => {
+    const res = await postGraphQL(`${base}/graphql`, '{ topProducts(first: 100) { reviews(first: 100) { rating } } }');
+    expect(res.status).toBe(400);
+    expect(res.body.errors?.[0]?.extensions).toMatchObject({ code: 'OPERATION_LIMIT_EXCEEDED', limit: 'maxCost', value: 10_101, max: 5_000 });
   });
 });

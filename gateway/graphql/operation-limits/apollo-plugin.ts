@@ -2,6 +2,7 @@ import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import { toGraphQLError } from '../../errors/render.ts';
 import { findViolationIn } from './check.ts';
 import type { OperationLimitsConfig } from './config.ts';
+import { useSupergraphCostDirectives } from './cost-directives.ts';
 import { findSourceViolation } from './source.ts';
 import { toOperationLimitError, type OperationLimitViolation } from './violation.ts';
 import { fragmentsOf } from './walk.ts';
@@ -29,6 +30,11 @@ export interface OperationLimitsPluginOptions {
  *   `didResolveOperation`, so no path serves an over-limit document.
  * Batching and introspection are Apollo options: `allowBatchedHttpRequests` (with
  * `findBatchViolation` for the batch size) and `introspection` (`resolveIntrospection`).
+ *
+ * Under a gateway the schema an operation is checked against is Apollo's API schema, which
+ * has lost the supergraph's `@cost` and `@listSize`; on every schema (re)load the plugin
+ * registers the supergraph's for it, so this estimate, and any other `estimateCost` on the
+ * same schema (the expensive-operations budget), honours them.
  */
 export function operationLimitsPlugin<TContext extends BaseContext>(
   config: OperationLimitsConfig,
@@ -43,6 +49,13 @@ export function operationLimitsPlugin<TContext extends BaseContext>(
     throw toGraphQLError(toOperationLimitError(violation), 'request');
   };
   return {
+    async serverWillStart() {
+      return {
+        schemaDidLoadOrUpdate({ apiSchema, coreSupergraphSdl }) {
+          if (coreSupergraphSdl) useSupergraphCostDirectives(apiSchema, coreSupergraphSdl);
+        },
+      };
+    },
     async requestDidStart() {
       let sourceViolation: OperationLimitViolation | undefined;
       return {

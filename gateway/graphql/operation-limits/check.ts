@@ -1,12 +1,12 @@
 import type { DocumentNode, GraphQLSchema, OperationDefinitionNode } from 'graphql';
 import type { OperationLimitsConfig } from './config.ts';
-import { costOf } from './cost.ts';
-import { aliasCountOf, depthOf, rootFieldCountOf } from './measure.ts';
+import { costOf, type CostOptions } from './cost.ts';
+import { aliasCountOf, depthsOf, introspectionDepthLimit, rootFieldCountOf } from './measure.ts';
 import type { OperationLimitViolation } from './violation.ts';
 import { fragmentsOf, operationsOf, type FragmentMap } from './walk.ts';
 
 export interface OperationContext {
-  /** For the cost estimate (which fields are lists). */
+  /** For the cost estimate: which fields are lists, which branches exclude each other, `@cost`/`@listSize`. */
   schema?: GraphQLSchema | undefined;
   /** Measure only this operation (the one that will run); otherwise every operation in the document. */
   operationName?: string | null | undefined;
@@ -16,8 +16,9 @@ export interface OperationContext {
 
 type DocumentLimits = Pick<
   OperationLimitsConfig,
-  'maxDepth' | 'maxAliases' | 'maxRootFields' | 'maxCost' | 'defaultListSize' | 'listSizeArguments'
+  'maxDepth' | 'maxAliases' | 'maxRootFields' | 'maxCost' | 'defaultListSize' | 'listSizeArguments' | 'maxAssumedFanOut'
 >;
+type CostLimits = Pick<OperationLimitsConfig, 'defaultListSize' | 'listSizeArguments' | 'maxAssumedFanOut'>;
 
 /**
  * The first limit a parsed document breaks, cheapest measure first (depth, aliases, root
@@ -44,19 +45,17 @@ export function findViolationIn(
   limits: DocumentLimits,
   context: OperationContext = {},
 ): OperationLimitViolation | undefined {
-  const depth = depthOf(operation.selectionSet, fragments);
+  const { depth, introspectionDepth } = depthsOf(operation.selectionSet, fragments);
   if (depth > limits.maxDepth) return { limit: 'maxDepth', value: depth, max: limits.maxDepth };
+  const introspectionMax = introspectionDepthLimit(limits.maxDepth);
+  if (introspectionDepth > introspectionMax) return { limit: 'maxDepth', value: introspectionDepth, max: introspectionMax };
   const aliases = aliasCountOf(operation.selectionSet, fragments);
   if (aliases > limits.maxAliases) return { limit: 'maxAliases', value: aliases, max: limits.maxAliases };
   const rootFields = rootFieldCountOf(operation.selectionSet, fragments);
   if (rootFields > limits.maxRootFields) return { limit: 'maxRootFields', value: rootFields, max: limits.maxRootFields };
-  const cost = costOf(operation, fragments, {
-    schema: context.schema,
-    variables: context.variables,
-    defaultListSize: limits.defaultListSize,
-    listSizeArguments: limits.listSizeArguments,
-  });
-  if (cost > limits.maxCost) return { limit: 'maxCost', value: cost, max: limits.maxCost };
+  const cost = costOf(operation, fragments, costOptions(limits, context));
+  // `!(<=)`: a cost that is not a number fails closed
+  if (!(cost <= limits.maxCost)) return { limit: 'maxCost', value: cost, max: limits.maxCost };
   return undefined;
 }
 
@@ -73,21 +72,23 @@ export function findBatchViolation(
 /** The estimated cost alone (e.g. to pick the rate limiter's `expensive` bucket). */
 export function estimateCost(
   document: DocumentNode,
-  limits: Pick<OperationLimitsConfig, 'defaultListSize' | 'listSizeArguments'>,
+  limits: CostLimits,
   context: OperationContext = {},
 ): number {
   const fragments = fragmentsOf(document);
   let max = 0;
   for (const operation of operationsOf(document, context.operationName)) {
-    max = Math.max(
-      max,
-      costOf(operation, fragments, {
-        schema: context.schema,
-        variables: context.variables,
-        defaultListSize: limits.defaultListSize,
-        listSizeArguments: limits.listSizeArguments,
-      }),
-    );
+    max = Math.max(max, costOf(operation, fragments, costOptions(limits, context)));
   }
   return max;
+}
+
+function costOptions(limits: CostLimits, context: OperationContext): CostOptions {
+  return {
+    schema: context.schema,
+    variables: context.variables,
+    defaultListSize: limits.defaultListSize,
+    listSizeArguments: limits.listSizeArguments,
+    maxAssumedFanOut: limits.maxAssumedFanOut,
+  };
 }

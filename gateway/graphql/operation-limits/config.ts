@@ -8,7 +8,12 @@ const positiveInt = z.number().int().min(1);
  * its value and rejects one above it with OPERATION_LIMIT_EXCEEDED naming the limit.
  */
 export const operationLimitsConfigSchema = z.strictObject({
-  /** Deepest field nesting (root fields are depth 1; fragments expanded; introspection exempt). Default 12. */
+  /**
+   * Deepest field nesting (root fields are depth 1; fragments expanded). A path through
+   * `__schema`/`__type` counts too, held to this or the depth of graphql-js's standard
+   * introspection query (15), whichever is more, so schema tools keep working and
+   * `__type { ofType { ofType … } } }` does not nest without end. Default 12.
+   */
   maxDepth: positiveInt.default(12),
   /** Aliased fields in an operation (fragments counted where spread). Default 30. */
   maxAliases: z.number().int().min(0).default(30),
@@ -19,13 +24,28 @@ export const operationLimitsConfigSchema = z.strictObject({
   /** Bytes (UTF-8) of the document text. Default 65536 (64 KiB). */
   maxDocumentBytes: positiveInt.default(64 * 1024),
   /**
-   * Estimated cost: every field costs 1, and everything under a list field is multiplied
-   * by the list's size (see `cost.ts`). Default 5000.
+   * Estimated cost: every field costs 1 (or its `@cost(weight:)`), and everything under a
+   * list field is multiplied by the list's size; an abstract type costs its costliest
+   * possible type, not the sum of its fragments (see `cost.ts`). Default 5000.
    */
   maxCost: positiveInt.default(5_000),
-  /** Size assumed for a list field without a size argument. Default 10. */
+  /**
+   * Size guessed for a list field with no size: no slicing argument (nor its schema
+   * default), no `@listSize(assumedSize:)`. Default 10.
+   */
   defaultListSize: z.number().int().min(0).default(10),
-  /** Arguments that give a list's size. Default `first`, `last`, `limit`. */
+  /**
+   * How far guessed sizes may multiply: a guess never takes a field's fan-out (the times it
+   * would be resolved: the product of the list sizes above it) past this, so nested unsized
+   * lists do not compound one guess into 10 × 10 × 10 × … Sizes a client asks for
+   * (`first: 100`) and sizes the schema declares (`@listSize`) always count in full.
+   * Default 100 (two levels of `defaultListSize`).
+   */
+  maxAssumedFanOut: positiveInt.default(100),
+  /**
+   * Slicing arguments: arguments that give a list's size, on fields whose `@listSize` does
+   * not name its own `slicingArguments`. Default `first`, `last`, `limit`.
+   */
   listSizeArguments: z.array(z.string().min(1)).min(1).default(['first', 'last', 'limit']),
   batching: z
     .strictObject({

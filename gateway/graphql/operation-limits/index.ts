@@ -9,3 +9,4 @@ export { estimateCost, findBatchViolation, findOperationLimitViolation, findViol
 export { describeViolation, toOperationLimitError, type OperationLimitViolation } from './violation.ts';
 export { apolloParseOptions, operationLimitsPlugin, type OperationLimitsPluginOptions } from './apollo-plugin.ts';
 export { operationLimitsRule } from './validation-rule.ts';
+export { costDirectivesOf, useSupergraphCostDirectives, type CostDirectives, type ListSizeDirective } from './cost-directives.ts';

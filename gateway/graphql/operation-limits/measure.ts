@@ -1,26 +1,62 @@
-import { Kind, type SelectionSetNode } from 'graphql';
-import { fragmentMemo, isIntrospectionField, type FragmentMap } from './walk.ts';
+import { getIntrospectionQuery, Kind, parse, type SelectionSetNode } from 'graphql';
+import { fragmentMemo, fragmentsOf, isIntrospectionField, operationsOf, type FragmentMap } from './walk.ts';
 
-/** Deepest field nesting: a root field is depth 1; fragments and inline fragments add none. */
-export function depthOf(selectionSet: SelectionSetNode, fragments: FragmentMap): number {
-  const viaFragment = fragmentMemo<number>(fragments, 0);
-  const walk = (set: SelectionSetNode): number => {
-    let max = 0;
+export interface Depths {
+  /** Deepest field nesting outside introspection: a root field is depth 1; fragments and inline fragments add none. */
+  readonly depth: number;
+  /** Deepest nesting of a path through `__schema` or `__type`, counted the same way from the root (0 when there is none). */
+  readonly introspectionDepth: number;
+}
+
+/**
+ * How deep an operation goes, introspection apart: every field counts, introspection ones
+ * too, but a path through `__schema`/`__type` is held to its own bound (see
+ * `introspectionDepthLimit`), since the standard introspection query is deeper than the
+ * data limit, while `__type { ofType { ofType … } }` nests as far as a client likes.
+ */
+export function depthsOf(selectionSet: SelectionSetNode, fragments: FragmentMap): Depths {
+  const viaFragment = fragmentMemo<Depths>(fragments, NONE);
+  const walk = (set: SelectionSetNode): Depths => {
+    let depth = 0;
+    let introspectionDepth = 0;
     for (const sel of set.selections) {
-      let depth: number;
+      let d: Depths;
       if (sel.kind === Kind.FIELD) {
-        if (isIntrospectionField(sel.name.value)) continue;
-        depth = 1 + (sel.selectionSet ? walk(sel.selectionSet) : 0);
+        const below = sel.selectionSet ? walk(sel.selectionSet) : NONE;
+        d = isIntrospectionField(sel.name.value)
+          ? { depth: 0, introspectionDepth: 1 + Math.max(below.depth, below.introspectionDepth) }
+          : { depth: 1 + below.depth, introspectionDepth: below.introspectionDepth > 0 ? 1 + below.introspectionDepth : 0 };
       } else if (sel.kind === Kind.INLINE_FRAGMENT) {
-        depth = walk(sel.selectionSet);
+        d = walk(sel.selectionSet);
       } else {
-        depth = viaFragment(sel.name.value, sel.name.value, (f) => walk(f.selectionSet));
+        d = viaFragment(sel.name.value, sel.name.value, (f) => walk(f.selectionSet));
       }
-      if (depth > max) max = depth;
+      if (d.depth > depth) depth = d.depth;
+      if (d.introspectionDepth > introspectionDepth) introspectionDepth = d.introspectionDepth;
     }
-    return max;
+    return { depth, introspectionDepth };
   };
   return walk(selectionSet);
+}
+
+const NONE: Depths = Object.freeze({ depth: 0, introspectionDepth: 0 });
+
+/**
+ * Depth of graphql-js's own introspection query with every option on (15 in graphql 16:
+ * `__schema types fields args type` and nine levels of `ofType`), what GraphiQL, codegen
+ * and rover send. Measured, so a graphql upgrade that deepens it moves this too.
+ */
+export const STANDARD_INTROSPECTION_DEPTH: number = (() => {
+  const doc = parse(
+    getIntrospectionQuery({ descriptions: true, specifiedByUrl: true, directiveIsRepeatable: true, schemaDescription: true, inputValueDeprecation: true, oneOf: true }),
+  );
+  const fragments = fragmentsOf(doc);
+  return Math.max(0, ...operationsOf(doc).map((op) => depthsOf(op.selectionSet, fragments).introspectionDepth));
+})();
+
+/** The bound for a path through introspection: the data limit, or the standard introspection query's depth if deeper. */
+export function introspectionDepthLimit(maxDepth: number): number {
+  return Math.max(maxDepth, STANDARD_INTROSPECTION_DEPTH);
 }
 
 /** Aliased fields, a fragment's counted once per spread (what execution would resolve, at most). */

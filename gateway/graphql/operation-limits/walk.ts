@@ -20,7 +20,7 @@ export function operationsOf(document: DocumentNode, operationName?: string | nu
   return operationName ? operations.filter((op) => op.name?.value === operationName) : operations;
 }
 
-/** Introspection meta-fields: bounded by graphql's MaxIntrospectionDepthRule and governed by `introspection`. */
+/** Introspection meta-fields (served or not per `introspection`); the depth and cost measures treat paths through them apart. */
 export function isIntrospectionField(name: string): boolean {
   return name === '__schema' || name === '__type';
 }

@@ -31,7 +31,8 @@ describe('estimated cost', () => {
     expect(cost('{ users(first: 10) { id name } }')).toBe(1 + 10 * 2);
     expect(cost('{ users(first: 10) { friends(first: 5) { id } } }')).toBe(1 + 10 * (1 + 5 * 1));
     expect(cost('{ users(last: 3) { id } }')).toBe(4);
-    expect(cost('{ search(limit: 4) { ... on User { id } ... on Post { id title } } }')).toBe(1 + 4 * 3);
+    // A Result is a User or a Post, never both: each item costs its costlier branch (Post: 2), not the sum (was 1 + 4 × 3).
+    expect(cost('{ search(limit: 4) { ... on User { id } ... on Post { id title } } }')).toBe(1 + 4 * 2);
   });
 
   it('uses defaultListSize for a list without a size argument, and for each inner level of [[T]]', () => {
@@ -55,9 +56,9 @@ describe('estimated cost', () => {
     expect(cost('{ usersConnection(first: 20) { nodes { id } } }')).toBe(1 + 1 + 20);
   });
 
-  it('expands fragments, and __typename and introspection cost nothing', () => {
+  it('expands fragments; __typename costs nothing, introspection fields 1 each (was 0)', () => {
     expect(cost('{ users(first: 2) { ...U __typename } } fragment U on User { id name }')).toBe(1 + 2 * 2);
-    expect(cost('{ __typename __schema { types { name } } }')).toBe(0);
+    expect(cost('{ __typename __schema { types { name } } }')).toBe(3);
   });
 
   it('without a schema, only size arguments mark lists', () => {
@@ -106,6 +107,7 @@ describe('operationLimits config', () => {
       maxDocumentBytes: 65_536,
       maxCost: 5_000,
       defaultListSize: 10,
+      maxAssumedFanOut: 100,
       listSizeArguments: ['first', 'last', 'limit'],
       batching: { enabled: false, maxOperations: 5 },
     });

@@ -41,7 +41,7 @@ describe('maxDepth', () => {
     expect(v).toMatchObject({ limit: 'maxAliases' }); // 2^41 - 2 aliases once expanded
   });
 
-  it('exempts introspection, which graphql bounds itself', () => {
+  it('admits graphql-js\'s standard introspection query under the default limit (see introspection-limits.test.ts)', () => {
     expect(check(getIntrospectionQuery())).toBeUndefined();
   });
 
