@@ -12,8 +12,24 @@ export interface Child {
  * thing measured) and resolves once a line of its stdout matches `ready` (at once when null).
  */
 export function startChild(entry: string, env: NodeJS.ProcessEnv, ready: RegExp | null, timeoutMs = 30_000): Promise<Child & { readyLine: string }> {
+  return startProcess(process.execPath, ['--import', 'tsx', entry], env, ready, { timeoutMs });
+}
+
+/**
+ * Any command as a child process (e.g. node on an installed package's bin, no tsx), ready
+ * as `startChild` is. Its stderr is kept for the error when it exits before it is ready.
+ */
+export function startProcess(
+  command: string,
+  args: readonly string[],
+  env: NodeJS.ProcessEnv,
+  ready: RegExp | null,
+  options: { cwd?: string; timeoutMs?: number } = {},
+): Promise<Child & { readyLine: string }> {
+  const entry = [command, ...args].join(' ');
+  const timeoutMs = options.timeoutMs ?? 30_000;
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', entry], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], cwd: options.cwd });
     let out = '';
     let err = '';
     const timer = setTimeout(() => {
@@ -27,7 +43,8 @@ export function startChild(entry: string, env: NodeJS.ProcessEnv, ready: RegExp 
         child.kill('SIGTERM');
         setTimeout(() => child.kill('SIGKILL'), 10_000).unref();
       });
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    // The tail only: a child that logs for the whole bench must not grow this without bound.
+    child.stderr.on('data', (d: Buffer) => (err = (err + d.toString()).slice(-65_536)));
     if (ready === null && child.pid !== undefined) {
       clearTimeout(timer);
       child.stdout.resume();

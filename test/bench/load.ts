@@ -7,6 +7,8 @@ export interface LoadResult {
   readonly non2xx: number;
   readonly errors: number;
   readonly total: number;
+  /** Requests sent, answered or not (a stopped load leaves up to `connections` unanswered). */
+  readonly sent: number;
   /** Seconds the load actually ran. */
   readonly durationSec: number;
 }
@@ -52,6 +54,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     non2xx: result.non2xx,
     errors: result.errors + result.timeouts,
     total: result.requests.total,
+    sent: result.requests.sent,
     durationSec: result.duration,
   };
 }
@@ -72,6 +75,7 @@ export function combineRounds(rounds: readonly LoadResult[]): LoadResult {
     non2xx: sum((r) => r.non2xx),
     errors: sum((r) => r.errors),
     total: sum((r) => r.total),
+    sent: sum((r) => r.sent),
     durationSec,
   };
 }

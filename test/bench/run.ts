@@ -6,12 +6,18 @@ import { freePort, waitReady } from '../helpers/net.ts';
 import { combineRounds, runLoad, type LoadResult } from './load.ts';
 import { startOtlpStub } from './otlp-stub.ts';
 import { BFF_VIEWS, benchAuthorization, checkView, countUpstreamRequests } from './bff-views.ts';
+import { printTable, type Row } from './table.ts';
+import { runWorkloadBench } from './workload-bench.ts';
 
 /**
- * `npm run bench`: loopback load, bounded in time and count, against
- *  - our /graphql vs a stock @apollo/gateway over the same subgraphs (same run);
- *  - the /api/v1 passthrough vs the REST service directly.
- * Options: --duration <s> (default 10), --connections <n> (default 32).
+ * `npm run bench`: loopback load, bounded in time and count. Two sections:
+ *  - demo: our /graphql vs a stock @apollo/gateway over the demo subgraphs (same run), the
+ *    /api/v1 passthrough vs the REST service directly, and the BFF screens;
+ *  - workload: the public graphql-gateways-benchmark's subgraphs and TestQuery through
+ *    ours, stock Apollo and Hive Gateway (workload-bench.ts).
+ * Options: --duration <s> per target (default 10), --connections <n> (demo section, default
+ * 32), --workload-connections <n> (default 50, as the public benchmark's 50 VUs),
+ * --only demo|workload (default both).
  */
 const arg = (name: string, fallback: number): number => {
   const i = process.argv.indexOf(`--${name}`);
@@ -19,6 +25,10 @@ const arg = (name: string, fallback: number): number => {
 };
 const DURATION = arg('duration', 10);
 const CONNECTIONS = arg('connections', 32);
+const WORKLOAD_CONNECTIONS = arg('workload-connections', 50);
+const SECTIONS = ['demo', 'workload'] as const;
+const only = process.argv.indexOf('--only') >= 0 ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
+if (only !== undefined && !SECTIONS.some((s) => s === only)) throw new Error(`--only takes one of ${SECTIONS.join(', ')}, not ${only}`);
 const MAX_REQUESTS = 500_000;
 /** Interleaved rounds of the /graphql targets (each gets DURATION in all). */
 const ROUNDS = 3;
@@ -32,14 +42,19 @@ const QUERY = JSON.stringify({
   query: `query Bench { topProducts(first: 5) { name priceCents shippingEstimateCents reviews(first: 2) { rating body author { name } } } }`,
 });
 
-interface Row extends LoadResult {
-  name: string;
-  rss?: number;
-  peakRss?: number;
-}
-
 const children: Child[] = [];
 async function main(): Promise<void> {
+  if (only !== 'workload') {
+    await demoSection();
+    await Promise.all(children.splice(0).map((c) => c.stop()));
+  }
+  if (only !== 'demo') {
+    process.stdout.write(only === undefined ? '\n' : '');
+    await runWorkloadBench({ durationSec: DURATION, connections: WORKLOAD_CONNECTIONS, rounds: ROUNDS, maxRequests: MAX_REQUESTS, children });
+  }
+}
+
+async function demoSection(): Promise<void> {
   const services = await startChild('test/bench/services.ts', {}, /^SERVICES /);
   children.push(services);
   const list = JSON.parse(services.readyLine.slice('SERVICES '.length)) as Array<{ name: string; kind: string; url: string }>;
@@ -186,24 +201,6 @@ async function main(): Promise<void> {
   process.stdout.write(`ratio passthrough/direct req/s: ${ratio('REST via /api/v1', 'REST direct')}\n`);
   process.stdout.write(`ratio tracing on/off req/s: ${ratio('ours /graphql tracing on', 'ours /graphql')}`);
   process.stdout.write(` (collector stub got ${otlp.spans} spans in ${otlp.batches} exports: ${(otlp.spans / Math.max(1, tracedRequests)).toFixed(1)} per request over ${tracedRequests} requests, warm-up included)\n`);
-}
-
-function printTable(rows: Row[]): void {
-  const header = ['target', 'req/s', 'p50 ms', 'p99 ms', 'RSS MiB', 'peak RSS MiB', 'non-2xx', 'errors', 'requests'];
-  const lines = rows.map((r) => [
-    r.name,
-    r.requestsPerSec.toFixed(0),
-    r.p50Ms.toFixed(1),
-    r.p99Ms.toFixed(1),
-    r.rss === undefined ? '-' : r.rss.toFixed(0),
-    r.peakRss === undefined ? '-' : r.peakRss.toFixed(0),
-    String(r.non2xx),
-    String(r.errors),
-    String(r.total),
-  ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => (l[i] ?? '').length)));
-  const fmt = (cells: string[]): string => `| ${cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join(' | ')} |`;
-  process.stdout.write(`${[fmt(header), fmt(widths.map((w) => '-'.repeat(w))), ...lines.map(fmt)].join('\n')}\n`);
 }
 
 main()

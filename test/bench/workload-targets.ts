@@ -1,0 +1,185 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startChild, type Child } from './child.ts';
+import { ensureHiveInstalled, startHive, type HiveMode } from './hive.ts';
+import { freePort, waitReady } from '../helpers/net.ts';
+import { askTestQuery } from './workload/answers.ts';
+import { WORKLOAD_SUPERGRAPH_PATH } from './workload/compose.ts';
+
+/** A gateway of the workload section, running and ready. */
+export interface Target {
+  readonly name: string;
+  readonly url: string;
+  readonly child: Child;
+  readonly headers?: Record<string, string>;
+}
+
+/** A row that could not run, and why. */
+export interface Skipped {
+  readonly name: string;
+  readonly reason: string;
+}
+
+export const NAMES = {
+  ours: 'ours',
+  guarded: 'ours + JWT + Redis rate limit',
+  dedup: 'ours dedup on',
+  stock: 'stock @apollo/gateway + @apollo/server',
+  hiveJit: 'Hive Gateway --jit',
+  hiveRust: 'Hive Gateway Rust planner (--hive-router-runtime)',
+} as const;
+
+interface Context {
+  readonly dir: string;
+  readonly subgraphUrls: Readonly<Record<string, string>>;
+  /** The workload supergraph with the subgraphs' real URLs (Hive reads URLs from the file only). */
+  readonly runSupergraph: string;
+  readonly children: Child[];
+  readonly note: (line: string) => void;
+}
+
+/** Our gateway (gateway/cli/start.ts) in its own process over the workload subgraphs. */
+async function startOurs(ctx: Context, file: string, config: object, env: Record<string, string> = {}): Promise<{ url: string; child: Child }> {
+  const path = join(ctx.dir, file);
+  writeFileSync(path, JSON.stringify(config));
+  const port = await freePort();
+  const child = await startChild(
+    'gateway/cli/start.ts',
+    {
+      PORT: String(port),
+      LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+      GATEWAY_CONFIG: path,
+      OTEL_SDK_DISABLED: 'true',
+      SUPERGRAPH_PATH: WORKLOAD_SUPERGRAPH_PATH,
+      DEDUP_SUBGRAPH_FETCHES: 'false',
+      DEDUP_INBOUND_OPERATIONS: 'false',
+      ...Object.fromEntries(Object.entries(ctx.subgraphUrls).map(([n, u]) => [`SUBGRAPH_${n.toUpperCase()}_URL`, u])),
+      ...env,
+    },
+    null,
+  );
+  ctx.children.push(child);
+  await waitReady(`http://127.0.0.1:${port}/readyz`);
+  return { url: `http://127.0.0.1:${port}/graphql`, child };
+}
+
+/**
+ * The config our plain rows run with: the defaults, except what the defaults refuse for
+ * this workload, found out by asking (each change is noted in the bench output):
+ *  - the TestQuery's estimated cost (every list assumed 10 long: ~108k) is far above the
+ *    default `operationLimits.maxCost` 5000 → raised above it;
+ *  - the default anonymous rate limit (60/min, and 30/min for expensive operations) would
+ *    answer most of the load with 429 → `rateLimit.enabled: false`, if a short probe sees 429s.
+ */
+async function oursConfig(ctx: Context): Promise<Record<string, unknown>> {
+  const config: Record<string, unknown> = { routes: [] };
+  let probe = await startOurs(ctx, 'ours-probe.json', config);
+  try {
+    const first = await askTestQuery(probe.url);
+    const cost = costOver(first.errors);
+    if (first.status === 400 && cost !== null) {
+      config.operationLimits = { maxCost: cost * 10 };
+      ctx.note(`ours: the TestQuery's estimated cost ${cost} is over the default maxCost (${JSON.stringify(first.errors).slice(0, 160)}): operationLimits.maxCost set to ${cost * 10}`);
+      await probe.child.stop();
+      probe = await startOurs(ctx, 'ours-probe.json', config);
+    } else ctx.note(`ours: the default operation limits accept the TestQuery (HTTP ${first.status})`);
+    // Bounded probe: 70 sequential requests from one anonymous client.
+    let limited = 0;
+    for (let i = 0; i < 70 && limited === 0; i++) if ((await askTestQuery(probe.url)).status === 429) limited = i + 1;
+    if (limited > 0) {
+      config.rateLimit = { enabled: false };
+      ctx.note(`ours: the default rate limits answered request ${limited} of a 70-request probe with 429: rows "ours" and "ours dedup on" run with rateLimit.enabled: false`);
+    } else ctx.note('ours: 70 probe requests saw no 429: default rate limits stay on');
+    return config;
+  } finally {
+    await probe.child.stop();
+  }
+}
+
+function costOver(errors: unknown): number | null {
+  if (!Array.isArray(errors)) return null;
+  for (const e of errors as Array<{ extensions?: { limit?: string; value?: number } }>) {
+    if (e.extensions?.limit === 'maxCost' && typeof e.extensions.value === 'number') return e.extensions.value;
+  }
+  return null;
+}
+
+const settle = async <T>(name: string, start: () => Promise<T>): Promise<T | Skipped> => {
+  try {
+    return await start();
+  } catch (error) {
+    return { name, reason: String((error as Error)?.message ?? error).split('\n').slice(0, 6).join(' | ').slice(0, 600) };
+  }
+};
+
+/** Starts every gateway of the section; those that cannot run come back as Skipped. */
+export async function startWorkloadTargets(ctx: Context, authorization: string): Promise<Array<Target | Skipped>> {
+  const hiveInstall = ensureHiveInstalled(ctx.note);
+  const config = await oursConfig(ctx);
+  const limits = config.operationLimits === undefined ? {} : { operationLimits: config.operationLimits };
+  const out: Array<Target | Skipped> = [];
+  out.push(await settle(NAMES.ours, async () => ({ name: NAMES.ours, ...(await startOurs(ctx, 'ours.json', config)) })));
+  // As the demo section's guarded row: a dev JWT verified on every request, and GCRA
+  // decisions in Redis with limits the load cannot reach (the cost of deciding, not of 429s).
+  out.push(
+    await settle(NAMES.guarded, async () => ({
+      name: NAMES.guarded,
+      headers: { authorization },
+      ...(await startOurs(
+        ctx,
+        'guarded.json',
+        {
+          routes: [],
+          ...limits,
+          auth: { doors: { graphql: { kind: 'authenticated' } } },
+          rateLimit: {
+            enabled: true,
+            tiers: Object.fromEntries(['anonymous', 'free', 'standard', 'premium', 'enterprise'].map((t) => [t, { limit: 1_000_000_000 }])),
+            expensive: { limit: 1_000_000_000 },
+            redis: { keyPrefix: `bench:wl:${process.pid}:` },
+          },
+        },
+        { REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379' },
+      )),
+    })),
+  );
+  out.push(
+    await settle(NAMES.dedup, async () => ({
+      name: NAMES.dedup,
+      ...(await startOurs(ctx, 'dedup.json', config, { DEDUP_SUBGRAPH_FETCHES: 'true', DEDUP_INBOUND_OPERATIONS: 'true' })),
+    })),
+  );
+  out.push(
+    await settle(NAMES.stock, async () => {
+      const port = await freePort();
+      const child = await startChild(
+        'test/bench/stock-gateway.ts',
+        { PORT: String(port), SUPERGRAPH_PATH: WORKLOAD_SUPERGRAPH_PATH, SUBGRAPH_URLS: JSON.stringify(ctx.subgraphUrls), APOLLO_TELEMETRY_DISABLED: 'true' },
+        /^STOCK READY/,
+      );
+      ctx.children.push(child);
+      return { name: NAMES.stock, url: `http://127.0.0.1:${port}/`, child };
+    }),
+  );
+  const install = await hiveInstall;
+  ctx.note(install.ok ? `Hive Gateway ${install.version} (installed under node_modules/.cache/bench-hive/)` : `Hive Gateway rows not run: ${install.reason}`);
+  for (const [name, mode] of [
+    [NAMES.hiveJit, 'jit'],
+    [NAMES.hiveRust, 'router-runtime'],
+  ] as Array<[string, HiveMode]>) {
+    if (!install.ok) {
+      out.push({ name, reason: install.reason });
+      continue;
+    }
+    out.push(
+      await settle(name, async () => {
+        const { url, child } = await startHive(mode, ctx.runSupergraph);
+        ctx.children.push(child);
+        return { name, url, child };
+      }),
+    );
+  }
+  return out;
+}
+
+export const isTarget = (t: Target | Skipped): t is Target => 'url' in t;
