@@ -1,5 +1,5 @@
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
-import { ApolloServerPluginLandingPageDisabled, ApolloServerPluginUsageReportingDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled, ApolloServerPluginUsageReportingDisabled } from '@apollo/server/plugin/disabled';
 import type { LoadedConfig } from '../../gateway/config/index.ts';
 import { formatGraphQLError } from '../../gateway/graphql/format-error.ts';
 import { apolloParseOptions, operationLimitsPlugin, resolveIntrospection } from '../../gateway/graphql/operation-limits/index.ts';
@@ -41,6 +41,9 @@ export function createBffServer(bff: Bff, options: BffServerOptions): BffServer 
     allowBatchedHttpRequests: config.operationLimits.batching.enabled,
     plugins: [
       ApolloServerPluginLandingPageDisabled(),
+      // Apollo's cache-control plugin wraps every resolved field to compute a policy we do
+      // not serve (responses say `no-store`, apollo-http.ts): pure per-field cost.
+      ApolloServerPluginCacheControlDisabled(),
       ApolloServerPluginUsageReportingDisabled(),
       operationLimitsPlugin(config.operationLimits, {
         onViolation: (v) => log.info({ bff: bff.name, limit: v.limit, value: v.value, max: v.max }, 'operation limit exceeded'),

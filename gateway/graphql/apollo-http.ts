@@ -54,6 +54,8 @@ export async function serveApollo<TContext extends GraphQLContext>(
 
   const result = await apollo.executeHTTPGraphQLRequest({ httpGraphQLRequest, context: contextValue });
   for (const [name, value] of result.headers) res.setHeader(name, value);
+  // Nothing computes a cache policy for GraphQL answers yet: say so, as Apollo's default did.
+  if (!result.headers.has('cache-control')) res.setHeader('cache-control', 'no-store');
   res.setHeader('x-request-id', ctx.requestId);
   res.statusCode = result.status ?? 200;
   if (result.body.kind === 'complete') {

@@ -1,10 +1,11 @@
 import { ApolloGateway, type SupergraphManager } from '@apollo/gateway';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import type { GatewayInterface } from '@apollo/server-gateway-interface';
+import type { FormattedExecutionResult } from 'graphql';
 import { apolloParseOptions, operationLimitsPlugin } from './operation-limits/index.ts';
 import { resolveIntrospection } from './operation-limits/config.ts';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import { ApolloServerPluginUsageReportingDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginUsageReportingDisabled } from '@apollo/server/plugin/disabled';
 import type { LoadedConfig } from '../config/index.ts';
 import type { Logger } from '../telemetry/logger.ts';
 import { targetFromUrl, type UpstreamRegistry } from '../upstream/registry.ts';
@@ -71,8 +72,12 @@ export function createSupergraphDoor(
     introspection: resolveIntrospection(config.operationLimits),
     parseOptions: apolloParseOptions(config.operationLimits),
     allowBatchedHttpRequests: config.operationLimits.batching.enabled,
+    stringifyResult: sharedSerialization(),
     plugins: [
       ApolloServerPluginLandingPageDisabled(),
+      // Apollo's cache-control plugin wraps every resolved field to compute a policy we do
+      // not serve (responses say `no-store`, apollo-http.ts): pure per-field cost.
+      ApolloServerPluginCacheControlDisabled(),
       ApolloServerPluginUsageReportingDisabled(),
       operationLimitsPlugin(config.operationLimits, { onViolation: (v) => log.info({ limit: v.limit, value: v.value, max: v.max }, 'operation limit exceeded') }),
       ...extraPlugins.filter((p): p is ApolloServerPlugin<GraphQLContext> => p !== null),
@@ -99,4 +104,24 @@ function stockGateway(config: LoadedConfig, supergraph: SupergraphManager, log: 
     logger: log,
     buildService: ({ name, url }) => new PipelineDataSource(name, pipelineFor(name, url)),
   });
+}
+
+/**
+ * Apollo Server's serialization (`JSON.stringify` and a newline), done once per answer
+ * object: requests that shared one execution (`engine.dedup.inboundOperations`) share its
+ * `data`, and a big answer is then serialized once, not once per waiting client. Only a
+ * bare `{ data }` is kept (errors and extensions are built per request anyway).
+ */
+function sharedSerialization(): (result: FormattedExecutionResult) => string {
+  const texts = new WeakMap<object, string>();
+  return (result) => {
+    const { data } = result;
+    if (!data || result.errors !== undefined || result.extensions !== undefined) return `${JSON.stringify(result)}\n`;
+    let text = texts.get(data);
+    if (text === undefined) {
+      text = `${JSON.stringify(result)}\n`;
+      texts.set(data, text);
+    }
+    return text;
+  };
 }

@@ -158,6 +158,9 @@ interface Run {
   readonly variables: VariableValues;
   readonly errors: GraphQLError[];
   readonly introspection: IntrospectionHandler;
+  /** Out-parameters of `update` (see there). */
+  invalid: boolean;
+  erred: boolean;
 }
 
 const OK = 0;
@@ -170,7 +173,7 @@ export function shapeResponse(
   variables: VariableValues,
   introspection: IntrospectionHandler,
 ): ShapeOutcome {
-  const run: Run = { schema: root.schema, variables, errors: [], introspection };
+  const run: Run = { schema: root.schema, variables, errors: [], introspection, invalid: false, erred: false };
   const data: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
   const result = applySelection(run, input, root, data, [], rootType);
   return { data: result === NULL_BUBBLE_UP ? null : data, errors: run.errors };
@@ -211,21 +214,19 @@ function applySelection(
     }
     const inputValue = Object.hasOwn(input, entry.responseName) ? (input[entry.responseName] ?? null) : null;
     path.push(entry.responseName);
-    const { updated, isInvalid } = updateOutputValue(run, outputValue, entry.type, inputValue, entry.selection, path, entry.parentType);
-    output[entry.responseName] = updated;
+    output[entry.responseName] = update(run, outputValue, entry.type, inputValue, entry.selection, path, entry.parentType);
     path.pop();
-    if (isInvalid) return NULL_BUBBLE_UP;
+    if (run.invalid) return NULL_BUBBLE_UP;
   }
   return OK;
 }
 
-interface Updated {
-  readonly updated: unknown;
-  readonly isInvalid?: boolean;
-  readonly hasErrors?: boolean;
-}
-
-function updateOutputValue(
+/**
+ * `update` returns the value and reports through the run (no object per value: shaping is
+ * where a big response's garbage would come from). `invalid`: the value is a null in a
+ * non-null position, to bubble up; `erred`: an error was already recorded for it.
+ */
+function update(
   run: Run,
   outputValue: unknown,
   type: GraphQLOutputType,
@@ -233,21 +234,25 @@ function updateOutputValue(
   selection: SelectionGroup | undefined,
   path: ResponsePath,
   parentType: GraphQLCompositeType,
-): Updated {
-  if (outputValue === null || (outputValue !== undefined && !selection)) return { updated: outputValue };
+): unknown {
+  run.invalid = false;
+  run.erred = false;
+  if (outputValue === null || (outputValue !== undefined && !selection)) return outputValue;
 
   if (isNonNullType(type)) {
-    const inner = updateOutputValue(run, outputValue, type.ofType, inputValue, selection, path, parentType);
-    if (inner.updated === null) {
-      if (!inner.hasErrors) {
-        run.errors.push(invalid(`Cannot return null for non-nullable ${describeLast(path, type.ofType, parentType)}.`, path));
-      }
-      return { updated: null, isInvalid: true, hasErrors: true };
+    const value = update(run, outputValue, type.ofType, inputValue, selection, path, parentType);
+    if (value === null) {
+      if (!run.erred) run.errors.push(invalid(`Cannot return null for non-nullable ${describeLast(path, type.ofType, parentType)}.`, path));
+      run.invalid = true;
+      run.erred = true;
+      return null;
     }
-    return { updated: inner.updated };
+    run.invalid = false;
+    run.erred = false;
+    return value;
   }
 
-  if (inputValue === null) return { updated: null };
+  if (inputValue === null) return null;
 
   if (isListType(type)) {
     if (!Array.isArray(inputValue)) throw new Error(`Invalid non-list value ${String(inputValue)} returned by subgraph for list type ${type.toString()}`);
@@ -255,17 +260,19 @@ function updateOutputValue(
     const previous: readonly unknown[] | undefined = outputValue;
     if (previous && previous.length !== inputValue.length) throw new Error(`list length mismatch at ${path.join('.')}`);
     let shouldNullify = false;
-    let hasErrors = false;
+    let erred = false;
     const updated = new Array<unknown>(inputValue.length);
     for (let i = 0; i < inputValue.length; i++) {
       path.push(i);
-      const element = updateOutputValue(run, previous?.[i], type.ofType, inputValue[i] ?? null, selection, path, parentType);
+      updated[i] = update(run, previous?.[i], type.ofType, inputValue[i] ?? null, selection, path, parentType);
       path.pop();
-      shouldNullify ||= element.isInvalid === true;
-      hasErrors ||= element.hasErrors === true;
-      updated[i] = element.updated;
+      shouldNullify ||= run.invalid;
+      erred ||= run.erred;
     }
-    return { updated: shouldNullify ? null : updated, hasErrors };
+    // A null element in a non-null position nulls the list, which is itself nullable here.
+    run.invalid = false;
+    run.erred = erred;
+    return shouldNullify ? null : updated;
   }
 
   if (isCompositeType(type)) {
@@ -280,25 +287,28 @@ function updateOutputValue(
       if (!named || !isCompositeType(named)) {
         // Not named in the message: it may be an @inaccessible type (the API schema lacks it).
         run.errors.push(invalid(`Invalid __typename found for object at ${describeLast(path, type, parentType)}.`, path));
-        return { updated: null, hasErrors: true };
+        run.erred = true;
+        return null;
       }
       objectType = named;
     }
     const target = (outputValue === undefined ? Object.create(null) : outputValue) as Record<string, unknown>;
-    const result = applySelection(run, object, selection, target, path, objectType);
-    const bubbled = result === NULL_BUBBLE_UP;
-    return { updated: bubbled ? null : target, hasErrors: bubbled };
+    const bubbled = applySelection(run, object, selection, target, path, objectType) === NULL_BUBBLE_UP;
+    run.invalid = false;
+    run.erred = bubbled;
+    return bubbled ? null : target;
   }
 
-  const valid = isValidLeafValue(run.schema, inputValue, type);
-  if (!valid) run.errors.push(invalid(`Invalid value found for ${describeLast(path, type, parentType)}.`, path));
-  return { updated: valid ? inputValue : null, hasErrors: !valid };
+  if (isValidLeafValue(inputValue, type)) return inputValue;
+  run.errors.push(invalid(`Invalid value found for ${describeLast(path, type, parentType)}.`, path));
+  run.erred = true;
+  return null;
 }
 
 const INTEGER = /^[+-]?\d+$/;
 
 /** federation-internals' `isValidLeafValue`: custom scalars take anything; built-ins and enums are checked. */
-function isValidLeafValue(schema: GraphQLSchema, value: unknown, type: GraphQLOutputType): boolean {
+function isValidLeafValue(value: unknown, type: GraphQLOutputType): boolean {
   const named = getNamedType(type);
   if (!isSpecifiedScalarType(named) && !isEnumType(named)) return true;
   if (typeof value === 'boolean') return named.name === 'Boolean';
@@ -310,7 +320,6 @@ function isValidLeafValue(schema: GraphQLSchema, value: unknown, type: GraphQLOu
     if (isEnumType(named)) return named.getValue(value) !== undefined;
     return named.name !== 'Boolean' && named.name !== 'Int' && named.name !== 'Float';
   }
-  void schema;
   return false;
 }
 
