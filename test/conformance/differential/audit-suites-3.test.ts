@@ -1,0 +1,4 @@
+import { defineAuditDifferential } from './audit/audit-differential.ts';
+
+/** Federation-gateway-audit suites, ours vs stock @apollo/gateway: quarter 3 of 4 (see audit/audit-differential.ts). */
+await defineAuditDifferential(2, 4);
