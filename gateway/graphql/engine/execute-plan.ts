@@ -221,14 +221,20 @@ function isList(value: unknown): value is readonly unknown[] {
 }
 
 /** What a Flatten path reaches: lists at `@` are flattened into one (nulls and all, as @apollo/gateway). */
-function flattenAt(value: unknown, path: ResponsePath): unknown {
+function flattenAt(value: unknown, path: ResponsePath, at = 0): unknown {
   if (value === undefined || value === null) return value;
-  const [current, ...rest] = path;
+  const current = path[at];
   if (current === undefined) return value;
   if (current === '@') {
     if (!isList(value)) throw new Error('expected a list at `@`');
-    return value.flatMap((element: unknown) => flattenAt(element, rest));
+    const out: unknown[] = [];
+    for (const element of value) {
+      const flat = flattenAt(element, path, at + 1);
+      if (isList(flat)) for (const e of flat) out.push(e);
+      else out.push(flat);
+    }
+    return out;
   }
   if (typeof current !== 'string' || !isObject(value)) throw new Error(`Unexpected value at path element ${String(current)}`);
-  return flattenAt(Object.hasOwn(value, current) ? value[current] : undefined, rest);
+  return flattenAt(Object.hasOwn(value, current) ? value[current] : undefined, path, at + 1);
 }

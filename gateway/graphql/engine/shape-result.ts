@@ -51,7 +51,7 @@ type Entry =
       readonly kind: 'field';
       readonly responseName: string;
       readonly conditions: readonly Condition[];
-      readonly type: GraphQLOutputType;
+      readonly type: TypeShape;
       readonly parentType: GraphQLCompositeType;
       /** The field's sub-selection, or undefined for a leaf. */
       readonly selection: SelectionGroup | undefined;
@@ -134,7 +134,7 @@ export class ShapeCompiler {
       kind: 'field',
       responseName,
       conditions,
-      type: definition.type,
+      type: shapeOf(definition.type),
       parentType: parent,
       selection: node.selectionSet ? this.group(node.selectionSet.selections) : undefined,
     };
@@ -229,7 +229,7 @@ function applySelection(
 function update(
   run: Run,
   outputValue: unknown,
-  type: GraphQLOutputType,
+  type: TypeShape,
   inputValue: unknown,
   selection: SelectionGroup | undefined,
   path: ResponsePath,
@@ -239,10 +239,10 @@ function update(
   run.erred = false;
   if (outputValue === null || (outputValue !== undefined && !selection)) return outputValue;
 
-  if (isNonNullType(type)) {
-    const value = update(run, outputValue, type.ofType, inputValue, selection, path, parentType);
+  if (type.kind === 'nonNull') {
+    const value = update(run, outputValue, type.of, inputValue, selection, path, parentType);
     if (value === null) {
-      if (!run.erred) run.errors.push(invalid(`Cannot return null for non-nullable ${describeLast(path, type.ofType, parentType)}.`, path));
+      if (!run.erred) run.errors.push(invalid(`Cannot return null for non-nullable ${describeLast(path, type.of.type, parentType)}.`, path));
       run.invalid = true;
       run.erred = true;
       return null;
@@ -254,9 +254,9 @@ function update(
 
   if (inputValue === null) return null;
 
-  if (isListType(type)) {
-    if (!Array.isArray(inputValue)) throw new Error(`Invalid non-list value ${String(inputValue)} returned by subgraph for list type ${type.toString()}`);
-    if (outputValue !== undefined && !Array.isArray(outputValue)) throw new Error(`Invalid non-list value returned by subgraph for list type ${type.toString()}`);
+  if (type.kind === 'list') {
+    if (!Array.isArray(inputValue)) throw new Error(`Invalid non-list value ${String(inputValue)} returned by subgraph for list type ${type.type.toString()}`);
+    if (outputValue !== undefined && !Array.isArray(outputValue)) throw new Error(`Invalid non-list value returned by subgraph for list type ${type.type.toString()}`);
     const previous: readonly unknown[] | undefined = outputValue;
     if (previous && previous.length !== inputValue.length) throw new Error(`list length mismatch at ${path.join('.')}`);
     let shouldNullify = false;
@@ -264,7 +264,7 @@ function update(
     const updated = new Array<unknown>(inputValue.length);
     for (let i = 0; i < inputValue.length; i++) {
       path.push(i);
-      updated[i] = update(run, previous?.[i], type.ofType, inputValue[i] ?? null, selection, path, parentType);
+      updated[i] = update(run, previous?.[i], type.of, inputValue[i] ?? null, selection, path, parentType);
       path.pop();
       shouldNullify ||= run.invalid;
       erred ||= run.erred;
@@ -275,18 +275,18 @@ function update(
     return shouldNullify ? null : updated;
   }
 
-  if (isCompositeType(type)) {
-    if (!selection) throw new Error(`Invalid empty selection set for composite type ${type.name}`);
-    if (typeof inputValue !== 'object') throw new Error(`Invalid non-object value returned by subgraph for composite type ${type.name}`);
+  if (type.kind === 'composite') {
+    if (!selection) throw new Error(`Invalid empty selection set for composite type ${type.type.name}`);
+    if (typeof inputValue !== 'object') throw new Error(`Invalid non-object value returned by subgraph for composite type ${type.type.name}`);
     const object = inputValue as Record<string, unknown>;
     const inputTypename = object.__typename;
     if (inputTypename !== undefined && typeof inputTypename !== 'string') throw new Error(`Invalid non-string value for __typename at ${path.join('.')}`);
-    let objectType: GraphQLCompositeType = type;
+    let objectType: GraphQLCompositeType = type.type;
     if (inputTypename) {
       const named = run.schema.getType(inputTypename);
       if (!named || !isCompositeType(named)) {
         // Not named in the message: it may be an @inaccessible type (the API schema lacks it).
-        run.errors.push(invalid(`Invalid __typename found for object at ${describeLast(path, type, parentType)}.`, path));
+        run.errors.push(invalid(`Invalid __typename found for object at ${describeLast(path, type.type, parentType)}.`, path));
         run.erred = true;
         return null;
       }
@@ -299,28 +299,54 @@ function update(
     return bubbled ? null : target;
   }
 
-  if (isValidLeafValue(inputValue, type)) return inputValue;
-  run.errors.push(invalid(`Invalid value found for ${describeLast(path, type, parentType)}.`, path));
+  if (type.accepts(inputValue)) return inputValue;
+  run.errors.push(invalid(`Invalid value found for ${describeLast(path, type.type, parentType)}.`, path));
   run.erred = true;
   return null;
+}
+
+/**
+ * An output type as shaping reads it, decided once per field: graphql-js's type
+ * predicates are `instanceof` checks, and a big response asks them for every value.
+ */
+type TypeShape =
+  | { readonly kind: 'nonNull'; readonly of: TypeShape; readonly type: GraphQLOutputType }
+  | { readonly kind: 'list'; readonly of: TypeShape; readonly type: GraphQLOutputType }
+  | { readonly kind: 'composite'; readonly type: GraphQLCompositeType }
+  | { readonly kind: 'leaf'; readonly type: GraphQLOutputType; readonly accepts: (value: unknown) => boolean };
+
+const shapes = new WeakMap<GraphQLOutputType, TypeShape>();
+
+function shapeOf(type: GraphQLOutputType): TypeShape {
+  let shape = shapes.get(type);
+  if (shape) return shape;
+  if (isNonNullType(type)) shape = { kind: 'nonNull', of: shapeOf(type.ofType), type };
+  else if (isListType(type)) shape = { kind: 'list', of: shapeOf(type.ofType), type };
+  else if (isCompositeType(type)) shape = { kind: 'composite', type };
+  else shape = { kind: 'leaf', type, accepts: leafCheck(type) };
+  shapes.set(type, shape);
+  return shape;
 }
 
 const INTEGER = /^[+-]?\d+$/;
 
 /** federation-internals' `isValidLeafValue`: custom scalars take anything; built-ins and enums are checked. */
-function isValidLeafValue(value: unknown, type: GraphQLOutputType): boolean {
+function leafCheck(type: GraphQLOutputType): (value: unknown) => boolean {
   const named = getNamedType(type);
-  if (!isSpecifiedScalarType(named) && !isEnumType(named)) return true;
-  if (typeof value === 'boolean') return named.name === 'Boolean';
-  if (typeof value === 'number' && Number.isFinite(value)) {
-    if (named.name === 'Int' || named.name === 'ID') return INTEGER.test(String(value));
-    return named.name === 'Float';
+  if (isEnumType(named)) return (value) => typeof value === 'string' && named.getValue(value) !== undefined;
+  if (!isSpecifiedScalarType(named)) return () => true;
+  switch (named.name) {
+    case 'Boolean':
+      return (value) => typeof value === 'boolean';
+    case 'Int':
+      return (value) => typeof value === 'number' && Number.isFinite(value) && INTEGER.test(String(value));
+    case 'ID':
+      return (value) => typeof value === 'string' || (typeof value === 'number' && Number.isFinite(value) && INTEGER.test(String(value)));
+    case 'Float':
+      return (value) => typeof value === 'number' && Number.isFinite(value);
+    default:
+      return (value) => typeof value === 'string';
   }
-  if (typeof value === 'string') {
-    if (isEnumType(named)) return named.getValue(value) !== undefined;
-    return named.name !== 'Boolean' && named.name !== 'Int' && named.name !== 'Float';
-  }
-  return false;
 }
 
 function describeLast(path: ResponsePath, type: GraphQLOutputType, parentType: GraphQLCompositeType): string {
