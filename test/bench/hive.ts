@@ -82,9 +82,10 @@ export type HiveMode = 'jit' | 'router-runtime';
  * runs it: NODE_ENV=production, `inboundInflightRequestDeduplication: true`, and `--jit`
  * or the Rust query planner (`--hive-router-runtime`, @graphql-hive/router-runtime).
  */
-export async function startHive(mode: HiveMode, supergraphPath: string): Promise<{ url: string; child: Child }> {
-  const config = join(HIVE_DIR, 'gateway.config.mjs');
-  writeFileSync(config, 'export const gatewayConfig = { inboundInflightRequestDeduplication: true };\n');
+export async function startHive(mode: HiveMode, supergraphPath: string, dedup = true): Promise<{ url: string; child: Child }> {
+  // `dedup: false` is Hive's own default, the like-for-like row for ours with dedup off.
+  const config = join(HIVE_DIR, `gateway.config.${dedup ? 'dedup' : 'plain'}.mjs`);
+  writeFileSync(config, `export const gatewayConfig = { inboundInflightRequestDeduplication: ${String(dedup)} };\n`);
   const port = await freePort();
   const child = await startProcess(
     process.execPath,

@@ -5,14 +5,18 @@ import { rssMiB, startChild, type Child } from './child.ts';
 import { freePort, waitReady } from '../helpers/net.ts';
 import { combineRounds, runLoad, type LoadResult } from './load.ts';
 import { startOtlpStub } from './otlp-stub.ts';
-import { BFF_VIEWS, benchAuthorization, checkView, countUpstreamRequests } from './bff-views.ts';
+import { BFF_VIEWS, WEB_DASHBOARD_VIEW, benchAuthorization, checkView, countUpstreamRequests } from './bff-views.ts';
+import { startHandwrittenBff } from './handwritten-bff.ts';
+import { compareHandwritten } from './handwritten-compare.ts';
 import { printTable, type Row } from './table.ts';
 import { runWorkloadBench } from './workload-bench.ts';
 
 /**
  * `npm run bench`: loopback load, bounded in time and count. Two sections:
  *  - demo: our /graphql vs a stock @apollo/gateway over the demo subgraphs (same run), the
- *    /api/v1 passthrough vs the REST service directly, and the BFF screens;
+ *    /api/v1 passthrough vs the REST service directly, and the BFF screens (the web
+ *    dashboard side by side with a hand-written node:http BFF over the same gateway,
+ *    handwritten-bff.ts, with the CPU each process spends per dashboard);
  *  - workload: the public graphql-gateways-benchmark's subgraphs and TestQuery through
  *    ours, stock Apollo and Hive Gateway (workload-bench.ts).
  * Options: --duration <s> per target (default 10), --connections <n> (demo section, default
@@ -177,15 +181,39 @@ async function demoSection(): Promise<void> {
   rows.push({ name: 'REST via /api/v1', ...(await load(`${ourUrl}/api/v1/notifications${restPath}`, get)), rss: rssMiB(ours.pid), peakRss: rssMiB(ours.pid, 'VmHWM') });
 
   // Per-client BFF screens, as a signed-in user (rate limits are off, so the field limits too).
+  // The web dashboard is loaded in interleaved rounds with the hand-written BFF in front of
+  // the same gateway (its own process), which first has to answer the same data.
+  const handwrittenPort = await freePort();
+  const handwritten = await startChild('test/bench/handwritten-bff.ts', { PORT: String(handwrittenPort), GATEWAY_URL: ourUrl }, /^HANDWRITTEN READY /);
+  children.push(handwritten);
+  let handwrittenReport = '';
   for (const view of BFF_VIEWS) {
     await checkView(ourUrl, view, authorization);
+    if (view === WEB_DASHBOARD_VIEW) {
+      const compared = await compareHandwritten({
+        ourUrl,
+        handwrittenUrl: `http://127.0.0.1:${handwrittenPort}`,
+        view,
+        authorization,
+        processes: { gateway: ours, handwritten, services },
+        rounds: ROUNDS,
+        durationSec: DURATION,
+        load,
+        warm,
+      });
+      rows.push(...compared.rows);
+      handwrittenReport = compared.report;
+      continue;
+    }
     const viewLoad = { body: JSON.stringify({ query: view.query }), headers: { authorization } };
     await warm(`${ourUrl}${view.path}`, viewLoad);
     rows.push({ name: `BFF ${view.name}`, ...(await load(`${ourUrl}${view.path}`, viewLoad)), rss: rssMiB(ours.pid), peakRss: rssMiB(ours.pid, 'VmHWM') });
   }
 
   printTable(rows);
-  const upstreamCalls = await countUpstreamRequests(BFF_VIEWS);
+  const upstreamCalls = await countUpstreamRequests(BFF_VIEWS, [
+    { name: 'hand-written BFF web dashboard', view: WEB_DASHBOARD_VIEW, start: (gatewayUrl) => startHandwrittenBff({ gatewayUrl }) },
+  ]);
   process.stdout.write('\nupstream requests per view (one request, counted by a recording proxy):\n');
   for (const [view, perUpstream] of upstreamCalls) {
     const total = Object.values(perUpstream).reduce((a, b) => a + b, 0);
@@ -201,6 +229,7 @@ async function demoSection(): Promise<void> {
   process.stdout.write(`ratio passthrough/direct req/s: ${ratio('REST via /api/v1', 'REST direct')}\n`);
   process.stdout.write(`ratio tracing on/off req/s: ${ratio('ours /graphql tracing on', 'ours /graphql')}`);
   process.stdout.write(` (collector stub got ${otlp.spans} spans in ${otlp.batches} exports: ${(otlp.spans / Math.max(1, tracedRequests)).toFixed(1)} per request over ${tracedRequests} requests, warm-up included)\n`);
+  process.stdout.write(`\n${handwrittenReport}\n`);
 }
 
 main()

@@ -27,6 +27,7 @@ export const NAMES = {
   stock: 'stock @apollo/gateway + @apollo/server',
   hiveJit: 'Hive Gateway --jit',
   hiveRust: 'Hive Gateway Rust planner (--hive-router-runtime)',
+  hiveRustPlain: 'Hive Gateway Rust planner, dedup off',
 } as const;
 
 interface Context {
@@ -163,17 +164,18 @@ export async function startWorkloadTargets(ctx: Context, authorization: string):
   );
   const install = await hiveInstall;
   ctx.note(install.ok ? `Hive Gateway ${install.version} (installed under node_modules/.cache/bench-hive/)` : `Hive Gateway rows not run: ${install.reason}`);
-  for (const [name, mode] of [
-    [NAMES.hiveJit, 'jit'],
-    [NAMES.hiveRust, 'router-runtime'],
-  ] as Array<[string, HiveMode]>) {
+  for (const [name, mode, dedup] of [
+    [NAMES.hiveJit, 'jit', true],
+    [NAMES.hiveRust, 'router-runtime', true],
+    [NAMES.hiveRustPlain, 'router-runtime', false],
+  ] as Array<[string, HiveMode, boolean]>) {
     if (!install.ok) {
       out.push({ name, reason: install.reason });
       continue;
     }
     out.push(
       await settle(name, async () => {
-        const { url, child } = await startHive(mode, ctx.runSupergraph);
+        const { url, child } = await startHive(mode, ctx.runSupergraph, dedup);
         ctx.children.push(child);
         return { name, url, child };
       }),
