@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { ANONYMOUS, type Principal } from './principal.ts';
+import { AbortFanout } from './abort-fanout.ts';
 import type { Logger } from '../telemetry/logger.ts';
 
 /** Which way a request came in; decides error format and policy defaults. */
@@ -21,8 +22,13 @@ export interface RequestContext {
   route: string | undefined;
   /** Epoch ms after which nothing should still run for this request. */
   readonly deadline: number;
-  /** Aborted when the client disconnects or the deadline passes; upstream calls listen to it. */
+  /**
+   * Aborted when the client disconnects or the deadline passes. Upstream calls listen to it
+   * through `abortFanoutOf(ctx)` (abort-fanout.ts): one listener per request, not per call.
+   */
   readonly signal: AbortSignal;
+  /** The fan-out of `signal`'s abort; `abortFanoutOf` makes one for a context without it. */
+  readonly abortFanout?: AbortFanout;
   readonly clientIp: string;
   /** W3C trace context received from the client, forwarded upstream. */
   readonly traceparent: string | undefined;
@@ -71,6 +77,7 @@ export function createRequestContext(
     route: undefined,
     deadline: startedAt + options.requestTimeoutMs,
     signal: controller.signal,
+    abortFanout: new AbortFanout(controller.signal),
     clientIp: options.clientIp ? options.clientIp(req) : (req.socket.remoteAddress ?? 'unknown'),
     traceparent: headerValue(req, 'traceparent'),
     tracestate: headerValue(req, 'tracestate'),

@@ -1,5 +1,6 @@
 import { UpstreamOverloadedError } from '../errors/gateway-error.ts';
 import type { BulkheadConfig } from '../config/index.ts';
+import { abortFanoutOf } from '../context/abort-fanout.ts';
 import { inboundAbortError } from './timeout.ts';
 import type { Policy, UpstreamRequest } from './types.ts';
 
@@ -24,17 +25,19 @@ export function bulkheadPolicy(upstream: string, config: BulkheadConfig): Policy
   };
 
   const acquire = (req: UpstreamRequest): Promise<void> => {
-    const signal = req.ctx.signal;
-    if (signal.aborted) return Promise.reject(inboundAbortError(upstream, req.ctx));
+    if (req.ctx.signal.aborted) return Promise.reject(inboundAbortError(upstream, req.ctx));
     if (active < config.maxConcurrent) {
       active++;
       return Promise.resolve();
     }
     if (queue.length >= config.maxQueue) return Promise.reject(new UpstreamOverloadedError(upstream));
+    // A waiter hears of the request's abort through the request's one listener (a request's
+    // many fetches may all queue here).
+    const fanout = abortFanoutOf(req.ctx);
     return new Promise<void>((resolve, reject) => {
       const waiter: Waiter = {
         resolve: () => {
-          signal.removeEventListener('abort', onAbort);
+          fanout.delete(onAbort);
           resolve();
         },
         reject,
@@ -44,7 +47,7 @@ export function bulkheadPolicy(upstream: string, config: BulkheadConfig): Policy
         if (i >= 0) queue.splice(i, 1);
         reject(inboundAbortError(upstream, req.ctx));
       };
-      signal.addEventListener('abort', onAbort, { once: true });
+      fanout.add(onAbort);
       queue.push(waiter);
     });
   };

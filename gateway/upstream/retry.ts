@@ -1,6 +1,7 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { Readable } from 'node:stream';
 import { isGatewayError } from '../errors/gateway-error.ts';
+import { abortFanoutOf } from '../context/abort-fanout.ts';
+import type { RequestContext } from '../context/request-context.ts';
 import type { RetryConfig } from '../config/index.ts';
 import { RetryBudget } from './retry-budget.ts';
 import type { Policy, UpstreamEvents, UpstreamRequest } from './types.ts';
@@ -38,9 +39,27 @@ export function retryPolicy(upstream: string, config: RetryConfig, events: Upstr
         reason = code;
       }
       events.onRetry?.({ upstream, attempt: attempt + 1, reason });
-      await sleep(backoff(config, attempt), undefined, { signal: req.ctx.signal }).catch(() => undefined);
+      await backoffSleep(backoff(config, attempt), req.ctx);
     }
   };
+}
+
+/**
+ * Waits `ms`, or less if the request aborts meanwhile (the next attempt then fails at once
+ * with the request's reason). Not timers/promises' sleep with `ctx.signal`: that adds a
+ * listener on the request's signal per sleeping call; this uses the request's one.
+ */
+function backoffSleep(ms: number, ctx: RequestContext): Promise<void> {
+  return new Promise((resolve) => {
+    const fanout = abortFanoutOf(ctx);
+    const wake = (): void => {
+      clearTimeout(timer);
+      fanout.delete(wake);
+      resolve();
+    };
+    const timer = setTimeout(wake, ms);
+    if (!fanout.add(wake)) wake();
+  });
 }
 
 function canRetry(req: UpstreamRequest, budget: RetryBudget, config: RetryConfig, attempt: number): boolean {
