@@ -131,6 +131,7 @@ export async function runWorkloadBench(o: WorkloadBenchOptions): Promise<void> {
   out(`ratio peak RSS ours/stock: ${ratio(NAMES.ours, NAMES.stock, (r) => r.peakRss)}`);
   out(`ratio auth+Redis rate limit on/off req/s: ${ratio(NAMES.guarded, NAMES.ours)}`);
   out(`ratio dedup on/off req/s: ${ratio(NAMES.dedup, NAMES.ours)}`);
+  out(`what batching buys, req/s: coalescing ${ratio(NAMES.ours, NAMES.noCoalesce)}×, coalescing and distinct representations ${ratio(NAMES.ours, NAMES.noBatching)}×`);
   out(`ratio ours/${DIRECT} req/s: ${ratio(NAMES.ours, DIRECT)}`);
 }
 

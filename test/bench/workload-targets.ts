@@ -24,6 +24,8 @@ export const NAMES = {
   ours: 'ours',
   guarded: 'ours + JWT + Redis rate limit',
   dedup: 'ours dedup on',
+  noCoalesce: 'ours, fetches not coalesced',
+  noBatching: 'ours, not coalesced, representations not deduplicated',
   stock: 'stock @apollo/gateway + @apollo/server',
   hiveJit: 'Hive Gateway --jit',
   hiveRust: 'Hive Gateway Rust planner (--hive-router-runtime)',
@@ -150,6 +152,13 @@ export async function startWorkloadTargets(ctx: Context, authorization: string):
       ...(await startOurs(ctx, 'dedup.json', config, { DEDUP_SUBGRAPH_FETCHES: 'true', DEDUP_INBOUND_OPERATIONS: 'true' })),
     })),
   );
+  // What each batching step buys: the same gateway with them turned off, one at a time.
+  for (const [name, batching] of [
+    [NAMES.noCoalesce, { coalesce: false }],
+    [NAMES.noBatching, { coalesce: false, dedupeRepresentations: false }],
+  ] as const) {
+    out.push(await settle(name, async () => ({ name, ...(await startOurs(ctx, `${name.replace(/\W+/g, '-')}.json`, { ...config, engine: { batching } })) })));
+  }
   out.push(
     await settle(NAMES.stock, async () => {
       const port = await freePort();
