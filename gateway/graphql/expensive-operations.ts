@@ -9,8 +9,10 @@ import type { GraphQLContext } from './context.ts';
 /**
  * The separate budget for expensive operations: once an operation is resolved its cost is
  * estimated, and one above `rateLimit.expensive.costThreshold` also draws from the
- * expensive bucket. Only for requests that came in by this door: a BFF's in-process calls
- * to the supergraph were already counted at the BFF door.
+ * expensive bucket. Only for requests that came in by this door: a BFF's calls to the
+ * supergraph run on the engine directly and never reach this plugin, except with
+ * `engine.executor: stock`, where they go through the supergraph door's Apollo Server and
+ * were already counted at the BFF door.
  */
 export function expensiveOperationsPlugin(
   door: Door,

@@ -26,8 +26,9 @@ export function graphqlTelemetryPlugin<TContext extends GraphQLContext>(options:
       const tracing = isTracingActive();
       return {
         async didResolveOperation(rc) {
-          // The door's own operation is resolved first; a BFF's nested supergraph
-          // operations (run in-process with the same RequestContext) must not rename it.
+          // The door's own operation is resolved first. With `engine.executor: stock` a BFF's
+          // supergraph operations run on the supergraph door's Apollo Server with the same
+          // RequestContext, and must not rename it (on the engine they never get here).
           const t = requestTelemetry(rc.contextValue.request);
           if (t.operationType !== undefined) return;
           t.operationName = rc.operationName ?? undefined;

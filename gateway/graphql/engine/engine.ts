@@ -75,10 +75,10 @@ export class SupergraphEngine {
   readonly #bySchema = new WeakMap<GraphQLSchema, SupergraphSnapshot>();
   readonly #fetchers = new Map<string, { url: string; fetcher: SubgraphFetcher }>();
   readonly #listeners = new Set<GatewaySchemaLoadOrUpdateCallback>();
-  readonly #inflight: InflightRequests<EngineResult> | null;
+  readonly #inflight: InflightRequests<{ readonly result: EngineResult; readonly ctx: RequestContext }> | null;
 
   constructor(private readonly options: EngineOptions) {
-    this.#inflight = options.config.dedup.inboundOperations ? new InflightRequests<EngineResult>() : null;
+    this.#inflight = options.config.dedup.inboundOperations ? new InflightRequests() : null;
   }
 
   get snapshot(): SupergraphSnapshot | undefined {
@@ -190,10 +190,18 @@ export class SupergraphEngine {
     return prepared;
   }
 
-  #run(snapshot: SupergraphSnapshot, prepared: PreparedOperation, variables: Readonly<Record<string, unknown>>, ctx: RequestContext, documentKey: string): Promise<EngineResult> {
+  async #run(snapshot: SupergraphSnapshot, prepared: PreparedOperation, variables: Readonly<Record<string, unknown>>, ctx: RequestContext, documentKey: string): Promise<EngineResult> {
     if (!this.#inflight || prepared.mutation) return this.#runOnce(snapshot, prepared, variables, ctx);
     const key = `${principalIdentity(ctx)}\u0000${documentKey}\u0000${JSON.stringify(variables)}`;
-    return this.#inflight.run(key, () => this.#runOnce(snapshot, prepared, variables, ctx), () => this.options.events?.onShared?.('operation'));
+    const shared = await this.#inflight.run(
+      key,
+      async () => ({ result: await this.#runOnce(snapshot, prepared, variables, ctx), ctx }),
+      () => this.options.events?.onShared?.('operation'),
+    );
+    // The run belonged to the first caller: if that one left (or hit its deadline) while
+    // this one still waits, its answer may be cut short; this caller runs its own.
+    if (shared.ctx !== ctx && shared.ctx.signal.aborted && !ctx.signal.aborted) return this.#runOnce(snapshot, prepared, variables, ctx);
+    return shared.result;
   }
 
   async #runOnce(snapshot: SupergraphSnapshot, prepared: PreparedOperation, variables: Readonly<Record<string, unknown>>, ctx: RequestContext): Promise<EngineResult> {

@@ -32,7 +32,7 @@ export interface SubgraphRequest {
  * the body, because merging writes into what it parsed.
  */
 export class SubgraphFetcher {
-  readonly #inflight: InflightRequests<RawAnswer> | null;
+  readonly #inflight: InflightRequests<SharedCall> | null;
 
   constructor(
     readonly name: string,
@@ -40,17 +40,29 @@ export class SubgraphFetcher {
     share: boolean,
     private readonly onShared?: () => void,
   ) {
-    this.#inflight = share ? new InflightRequests<RawAnswer>() : null;
+    this.#inflight = share ? new InflightRequests<SharedCall>() : null;
   }
 
   async send(request: SubgraphRequest): Promise<SubgraphAnswer> {
     const body = JSON.stringify({ query: request.operation, variables: request.variables, operationName: request.operationName });
     try {
-      const raw =
-        this.#inflight && !request.mutation
-          ? await this.#inflight.run(`${identityKey(request.ctx)}\n${body}`, () => this.#fetchText(request, body), this.onShared)
-          : await this.#fetchText(request, body);
-      return parseAnswer(this.name, raw);
+      if (!this.#inflight || request.mutation) return parseAnswer(this.name, await this.#fetchText(request, body));
+      const shared = await this.#inflight.run(
+        `${identityKey(request.ctx)}\n${body}`,
+        async (): Promise<SharedCall> => {
+          try {
+            return { ctx: request.ctx, raw: await this.#fetchText(request, body) };
+          } catch (error) {
+            return { ctx: request.ctx, error };
+          }
+        },
+        this.onShared,
+      );
+      if ('raw' in shared) return parseAnswer(this.name, shared.raw);
+      // The shared call ran under its first caller's request: if that one left or hit its
+      // deadline while this one still waits, this one makes the call itself.
+      if (shared.ctx !== request.ctx && shared.ctx.signal.aborted && !request.ctx.signal.aborted) return parseAnswer(this.name, await this.#fetchText(request, body));
+      throw shared.error;
     } catch (error) {
       return { errors: [toGraphQLErrorJson(error)] };
     }
@@ -70,6 +82,9 @@ export class SubgraphFetcher {
     return { status: res.statusCode, text: await res.body.text() };
   }
 }
+
+/** A shared call's outcome, with the request it ran under. */
+type SharedCall = { readonly ctx: RequestContext; readonly raw: RawAnswer } | { readonly ctx: RequestContext; readonly error: unknown };
 
 interface RawAnswer {
   readonly status: number;

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signDevToken } from '../../../gateway/auth/index.ts';
 import { postGraphQL } from '../../helpers/stack.ts';
+import { waitFor } from '../../helpers/upstream-pipeline.ts';
 import { startProxiedStack, type ProxiedStack } from '../../helpers/proxied-stack.ts';
 import { sampleValue, scrape } from '../../helpers/prometheus-text.ts';
 
@@ -41,6 +42,30 @@ describe('subgraph fetches in flight are shared (engine.dedup.subgraphFetches)',
     expect({ products: callsTo(stack, 'products'), reviews: callsTo(stack, 'reviews'), users: callsTo(stack, 'users') }).toEqual(perRequest);
     // Four of the five requests found each of their three fetches in flight.
     expect(sampleValue(await scrape(stack.gateway.url), 'engine_deduplicated_total', { kind: 'subgraph_fetch' })).toBe(12);
+  });
+
+  it('when the caller a shared fetch ran for goes away, the others still get their answer', async () => {
+    stack.proxy.reset();
+    holdEverything(stack);
+    const shared = async (): Promise<number> => sampleValue(await scrape(stack.gateway.url), 'engine_deduplicated_total', { kind: 'subgraph_fetch' });
+    const sharedBefore = await shared();
+    const leaving = new AbortController();
+    const first = fetch(`${stack.gateway.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: QUERY }),
+      signal: leaving.signal,
+    }).catch((error: unknown) => error);
+    await waitFor(() => callsTo(stack, 'products') === 1, 'the first request reaching products');
+    const second = postGraphQL(`${stack.gateway.url}/graphql`, QUERY);
+    // The second request is in and waiting on the first one's products call (held by the proxy).
+    await waitFor(async () => (await shared()) > sharedBefore, 'the second request sharing the products fetch');
+    leaving.abort();
+    await first;
+    const answer = await second;
+    expect(answer.body.errors).toBeUndefined();
+    expect((answer.body.data?.topProducts as unknown[]).length).toBe(3);
+    expect(callsTo(stack, 'products')).toBe(2);
   });
 
   it('callers with different identities never share a fetch', async () => {
