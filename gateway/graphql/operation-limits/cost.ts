@@ -72,9 +72,30 @@ interface Scope {
  *   memory, and their nesting is held by the depth limit and graphql's MaxIntrospectionDepthRule.
  */
 export function costOf(operation: OperationDefinitionNode, fragments: FragmentMap, options: CostOptions): number {
-  const estimate = new CostWalk(operation, fragments, options);
-  return Math.min(estimate.run(), Number.MAX_SAFE_INTEGER);
+  // The same operation node comes back on every request of a cached document (Apollo keeps
+  // parsed documents), and both the limits and the expensive-operations budget ask: the
+  // walk is done once per operation, schema, limits and variables.
+  const key = `${options.defaultListSize}|${options.maxAssumedFanOut}|${options.listSizeArguments.join(',')}|${options.variables ? JSON.stringify(options.variables) : ''}`;
+  // By the schema's cost directives (one object per schema, replaced when the supergraph's are registered for it).
+  const directives = options.schema ? costDirectivesOf(options.schema) : undefined;
+  const bySchema = directives ? (COSTS.get(directives) ?? new WeakMap<OperationDefinitionNode, Map<string, number>>()) : undefined;
+  if (directives && bySchema && !COSTS.has(directives)) COSTS.set(directives, bySchema);
+  const known = bySchema?.get(operation);
+  const cached = known?.get(key);
+  if (cached !== undefined) return cached;
+  const cost = Math.min(new CostWalk(operation, fragments, options).run(), Number.MAX_SAFE_INTEGER);
+  if (bySchema) {
+    const costs = known ?? new Map<string, number>();
+    // Bounded per operation: variables are the client's to vary.
+    if (costs.size >= MAX_COSTS_PER_OPERATION) costs.clear();
+    costs.set(key, cost);
+    if (!known) bySchema.set(operation, costs);
+  }
+  return cost;
 }
+
+const COSTS = new WeakMap<CostDirectives, WeakMap<OperationDefinitionNode, Map<string, number>>>();
+const MAX_COSTS_PER_OPERATION = 64;
 
 class CostWalk {
   private readonly schema: GraphQLSchema | undefined;
