@@ -10,7 +10,7 @@ import { freePort } from '../helpers/net.ts';
 import { startSdlSubgraph, type SdlSubgraph } from '../helpers/sdl-subgraph.ts';
 import { postGraphQL } from '../helpers/stack.ts';
 import { CHILD_TYPE_MISMATCH_OPERATIONS } from '../unit/operation-limits/fixtures/child-type-mismatch.operations.ts';
-import { BENCHMARK_TEST_QUERY } from '../unit/operation-limits/fixtures/documents.ts';
+import { WORKLOAD_QUERY, WORKLOAD_SUPERGRAPH_PATH } from '../bench/workload/index.ts';
 
 /**
  * The cost estimate through a real /graphql door, on supergraphs other than the demo's:
@@ -104,9 +104,9 @@ describe('default limits on /graphql over outside supergraphs', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const gatewayOver = async (name: string, subgraphs: readonly string[]): Promise<Gateway> => {
+  const gatewayOver = async (name: string, subgraphs: readonly string[], sdl: string = fixture(name)): Promise<Gateway> => {
     const path = join(dir, name);
-    writeFileSync(path, fixture(name));
+    writeFileSync(path, sdl);
     const dead = `http://127.0.0.1:${await freePort()}/graphql`;
     const gateway = await startGateway({ supergraph: { path }, subgraphs: Object.fromEntries(subgraphs.map((s) => [s, { url: dead }])) });
     gateways.push(gateway);
@@ -116,8 +116,8 @@ describe('default limits on /graphql over outside supergraphs', () => {
     (body.errors ?? []).filter((e) => e.extensions?.code === 'OPERATION_LIMIT_EXCEEDED');
 
   it("admits graphql-gateways-benchmark's TestQuery (was 107,812)", async () => {
-    const gateway = await gatewayOver('graphql-gateways-benchmark.supergraph.graphql', ['accounts', 'inventory', 'products', 'reviews']);
-    const res = await postGraphQL(`${gateway.url}/graphql`, BENCHMARK_TEST_QUERY);
+    const gateway = await gatewayOver('workload.graphql', ['accounts', 'inventory', 'products', 'reviews'], readFileSync(WORKLOAD_SUPERGRAPH_PATH, 'utf8'));
+    const res = await postGraphQL(`${gateway.url}/graphql`, WORKLOAD_QUERY);
     expect(limitErrors(res.body)).toEqual([]);
     expect(res.status).toBe(200);
   });

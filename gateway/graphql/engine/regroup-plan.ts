@@ -19,19 +19,24 @@ import type { FetchNode, FlattenNode, PlanNode } from '@apollo/query-planner';
  * queries are regrouped; a mutation's plan is sequential for a reason.
  */
 export function regroupPlan(node: PlanNode): PlanNode {
+  const moved = moveLoneFetches(node);
+  return inLevels(moved) ?? moved;
+}
+
+function moveLoneFetches(node: PlanNode): PlanNode {
   switch (node.kind) {
     case 'Sequence':
-      return { ...node, nodes: node.nodes.map(regroupPlan) };
+      return { ...node, nodes: node.nodes.map(moveLoneFetches) };
     case 'Flatten':
-      return { ...node, node: regroupPlan(node.node) };
+      return { ...node, node: moveLoneFetches(node.node) };
     case 'Condition':
       return {
         ...node,
-        ...(node.ifClause ? { ifClause: regroupPlan(node.ifClause) } : {}),
-        ...(node.elseClause ? { elseClause: regroupPlan(node.elseClause) } : {}),
+        ...(node.ifClause ? { ifClause: moveLoneFetches(node.ifClause) } : {}),
+        ...(node.elseClause ? { elseClause: moveLoneFetches(node.elseClause) } : {}),
       };
     case 'Parallel':
-      return regroupParallel({ ...node, nodes: node.nodes.map(regroupPlan) });
+      return regroupParallel({ ...node, nodes: node.nodes.map(moveLoneFetches) });
     default:
       return node;
   }
@@ -60,6 +65,79 @@ function regroupParallel(node: Extract<PlanNode, { kind: 'Parallel' }>): PlanNod
   }
   const [only] = siblings;
   return siblings.length === 1 && only ? only : { ...node, nodes: siblings };
+}
+
+/**
+ * The plan as levels: every fetch runs in the first step after everything it waited for
+ * in the plan (its Sequence's earlier steps), together with every other fetch of that
+ * level, whichever branch it came from:
+ *
+ *     Parallel { Sequence { A1 A2 A3 }  Sequence { B1 Parallel { B2 Sequence { B3 B4 } } } }
+ *  →  Sequence { Parallel { A1 B1 }  Parallel { A2 B2 B3 }  Parallel { A3 B4 } }
+ *
+ * Nothing runs before what it depended on (a fetch's level is past all of them), so only
+ * waiting is added: a level ends when its slowest fetch does. In exchange, each level's
+ * fetches to one subgraph are ready at the same moment and the batcher sends them as one
+ * request (two branches' `reviews` fetches, each after its own root fetch, become one),
+ * which is the request count a level-by-level executor makes. Flatten paths are absolute
+ * (a Flatten is always run on the root), so a fetch may leave its branch. Plans with a
+ * Condition (or anything but Sequence, Parallel and Flatten-wrapped fetches) keep their
+ * shape: undefined.
+ */
+function inLevels(root: PlanNode): PlanNode | undefined {
+  const levels: PlanNode[][] = [];
+  /** Fetches nothing comes after in their branch: free to run at any later level. */
+  const tails: Array<{ node: PlanNode; serviceName: string; level: number }> = [];
+  const place = (node: PlanNode, start: number, tail: boolean): number | undefined => {
+    switch (node.kind) {
+      case 'Fetch':
+      case 'Flatten': {
+        const fetch = node.kind === 'Fetch' ? node : node.node;
+        if (fetch.kind !== 'Fetch') return undefined;
+        (levels[start] ??= []).push(node);
+        if (tail && fetch.requires) tails.push({ node, serviceName: fetch.serviceName, level: start });
+        return start + 1;
+      }
+      case 'Sequence': {
+        let at: number | undefined = start;
+        node.nodes.forEach((child, i) => {
+          if (at !== undefined) at = place(child, at, tail && i === node.nodes.length - 1);
+        });
+        return at;
+      }
+      case 'Parallel': {
+        let end: number | undefined = start;
+        for (const child of node.nodes) {
+          const childEnd = place(child, start, tail);
+          end = childEnd === undefined || end === undefined ? undefined : Math.max(end, childEnd);
+        }
+        return end;
+      }
+      default:
+        return undefined;
+    }
+  };
+  if (place(root, 0, true) === undefined) return undefined;
+  // A tail fetch joins the next level that fetches from the same subgraph: one request fewer.
+  for (const { node, serviceName, level } of tails) {
+    const later = levels.findIndex((l, i) => i > level && l.some((n) => fetchOf(n)?.serviceName === serviceName));
+    if (later < 0) continue;
+    levels[level] = (levels[level] ?? []).filter((n) => n !== node);
+    levels[later]?.push(node);
+  }
+  const steps = levels
+    .filter((level) => level.length > 0)
+    .map((level): PlanNode => {
+      const [only] = level;
+      return only && level.length === 1 ? only : { kind: 'Parallel', nodes: level };
+    });
+  const [only] = steps;
+  return only && steps.length === 1 ? only : { kind: 'Sequence', nodes: steps };
+}
+
+function fetchOf(node: PlanNode): FetchNode | undefined {
+  if (node.kind === 'Fetch') return node;
+  return node.kind === 'Flatten' && node.node.kind === 'Fetch' ? node.node : undefined;
 }
 
 /** `Flatten(path) Fetch(entity fetch of a query)`: the shape that may move. */
