@@ -209,9 +209,11 @@ export const configSchema = z.strictObject({
         .strictObject({
           /**
            * Identical subgraph queries in flight at the same moment share one upstream request
-           * (never mutations; identity headers are part of the key). Default false.
+           * (never mutations; the caller's identity is part of the key, so callers never see
+           * each other's data). On by default, as in Hive Gateway and Hive Router: it only
+           * ever saves upstream work. Default true.
            */
-          subgraphFetches: z.boolean().default(false),
+          subgraphFetches: z.boolean().default(true),
           /**
            * Identical inbound queries from the same principal in flight at the same moment share
            * one execution. Default false.

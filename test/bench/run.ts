@@ -232,6 +232,13 @@ async function demoSection(): Promise<void> {
   process.stdout.write(`\n${handwrittenReport}\n`);
 }
 
+// Interrupted (Ctrl-C, a timeout's SIGTERM): the gateways and subgraphs it started go too.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    void Promise.all(children.map((c) => c.stop())).finally(() => process.exit(130));
+  });
+}
+
 main()
   .catch((error: unknown) => {
     process.stderr.write(`bench failed: ${String((error as Error)?.stack ?? error)}\n`);

@@ -111,7 +111,7 @@ export async function runWorkloadBench(o: WorkloadBenchOptions): Promise<void> {
   for (const [name, c] of perRequest) out(`  ${name}: ${total(c)} (${Object.entries(c).map(([k, v]) => `${k} ${v}`).join(', ')})`);
   out('\nnotes:');
   for (const n of notes) out(`  ${n}`);
-  out('  Hive Gateway runs as the public benchmark runs it: NODE_ENV=production, inboundInflightRequestDeduplication: true (compare it with "ours dedup on"); the "dedup off" row is Hive\'s own default, like "ours".');
+  out('  Hive Gateway runs as the public benchmark runs it: NODE_ENV=production, inboundInflightRequestDeduplication: true (compare it with "ours dedup on"); the "dedup off" row is Hive\'s own default (inbound off, subgraph requests deduplicated), like "ours".');
   out('  subgraph req/req: subgraph requests counted during the row\'s load (read once its last requests drained) per request sent; the alone counts above have no concurrency, so no dedup.');
   out(`  ${DIRECT}: each of ${o.connections} workers sends the recorded subgraph requests of one TestQuery all at once, again and again; one such set counts as one request (latency is a floor: no waiting between dependent fetches).`);
 
@@ -130,7 +130,7 @@ export async function runWorkloadBench(o: WorkloadBenchOptions): Promise<void> {
   out(`ratio p99 ours/stock: ${ratio(NAMES.ours, NAMES.stock, (r) => r.p99Ms)}`);
   out(`ratio peak RSS ours/stock: ${ratio(NAMES.ours, NAMES.stock, (r) => r.peakRss)}`);
   out(`ratio auth+Redis rate limit on/off req/s: ${ratio(NAMES.guarded, NAMES.ours)}`);
-  out(`ratio dedup on/off req/s: ${ratio(NAMES.dedup, NAMES.ours)}`);
+  out(`ratio dedup on/off req/s: ${ratio(NAMES.dedup, NAMES.ours)}; ours (defaults) / ours with no dedup at all: ${ratio(NAMES.ours, NAMES.noDedup)}`);
   out(`what batching buys, req/s: coalescing ${ratio(NAMES.ours, NAMES.noCoalesce)}×, coalescing and distinct representations ${ratio(NAMES.ours, NAMES.noBatching)}×`);
   out(`ratio ours/${DIRECT} req/s: ${ratio(NAMES.ours, DIRECT)}`);
 }

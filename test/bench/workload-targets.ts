@@ -22,6 +22,7 @@ export interface Skipped {
 
 export const NAMES = {
   ours: 'ours',
+  noDedup: 'ours, no dedup at all',
   guarded: 'ours + JWT + Redis rate limit',
   dedup: 'ours dedup on',
   noCoalesce: 'ours, fetches not coalesced',
@@ -54,8 +55,6 @@ async function startOurs(ctx: Context, file: string, config: object, env: Record
       GATEWAY_CONFIG: path,
       OTEL_SDK_DISABLED: 'true',
       SUPERGRAPH_PATH: WORKLOAD_SUPERGRAPH_PATH,
-      DEDUP_SUBGRAPH_FETCHES: 'false',
-      DEDUP_INBOUND_OPERATIONS: 'false',
       ...Object.fromEntries(Object.entries(ctx.subgraphUrls).map(([n, u]) => [`SUBGRAPH_${n.toUpperCase()}_URL`, u])),
       ...env,
     },
@@ -152,6 +151,8 @@ export async function startWorkloadTargets(ctx: Context, authorization: string):
       ...(await startOurs(ctx, 'dedup.json', config, { DEDUP_SUBGRAPH_FETCHES: 'true', DEDUP_INBOUND_OPERATIONS: 'true' })),
     })),
   );
+  // The defaults share identical subgraph fetches in flight (as Hive's do); this row shares nothing.
+  out.push(await settle(NAMES.noDedup, async () => ({ name: NAMES.noDedup, ...(await startOurs(ctx, 'no-dedup.json', config, { DEDUP_SUBGRAPH_FETCHES: 'false' })) })));
   // What each batching step buys: the same gateway with them turned off, one at a time.
   for (const [name, batching] of [
     [NAMES.noCoalesce, { coalesce: false }],

@@ -7,8 +7,8 @@ import { sampleValue, scrape } from '../../helpers/prometheus-text.ts';
 
 /**
  * The engine's request economy, counted at a recording proxy in front of the real demo
- * subgraphs: in-flight deduplication of subgraph fetches and of whole operations (on in
- * these stacks; off by default), distinct representations per entity fetch, and one
+ * subgraphs: in-flight deduplication of subgraph fetches (on by default) and of whole
+ * operations (off by default), distinct representations per entity fetch, and one
  * request per subgraph for entity fetches that are ready together.
  *
  * Overlap is made certain without timing assertions: the proxy holds each subgraph call a
@@ -129,7 +129,7 @@ describe('identical operations in flight share one execution (engine.dedup.inbou
   });
 });
 
-describe('entity fetches, by default (no dedup)', () => {
+describe('entity fetches, one request at a time (nothing to share)', () => {
   let stack: ProxiedStack;
   beforeAll(async () => {
     stack = await startProxiedStack();
