@@ -5,7 +5,6 @@ import {
   getOperationAST,
   validate,
   type DocumentNode,
-  type GraphQLFormattedError,
   type GraphQLSchema,
   type OperationDefinitionNode,
   type VariableDefinitionNode,
@@ -22,7 +21,6 @@ import { authorizeOperation } from '../authorization/authorize.ts';
 import type { RequestContext } from '../../context/request-context.ts';
 import type { Logger } from '../../telemetry/logger.ts';
 import type { UpstreamCall } from '../../upstream/types.ts';
-import type { GraphQLContext } from '../context.ts';
 import { EntityBatcher } from './entity-batcher.ts';
 import { executePlan } from './execute-plan.ts';
 import { InflightRequests } from './inflight.ts';
@@ -33,6 +31,7 @@ import { SubgraphFetcher, type SubgraphAnswer, type SubgraphRequest } from './su
 import { inFetchSpan, inSpanIfTracing } from './engine-spans.ts';
 import { regroupPlan } from './regroup-plan.ts';
 import { normalizedSelections } from './normalized-selections.ts';
+import { identityKey } from './identity-key.ts';
 
 /** Counts the engine reports (metrics). */
 export interface EngineEvents {
@@ -156,14 +155,14 @@ export class SupergraphEngine {
   async #executeForApollo(requestContext: GatewayGraphQLRequestContext): Promise<GatewayExecutionResult> {
     const snapshot = this.#bySchema.get(requestContext.schema) ?? this.#snapshot;
     if (!snapshot) throw new Error('the supergraph is not loaded');
-    const context = requestContext.context as GraphQLContext;
+    const ctx = requestOf(requestContext.context);
     const variables = requestContext.request.variables ?? {};
     const operationName = requestContext.request.operationName;
     const prepared = this.#prepare(snapshot, requestContext.queryHash, requestContext.document, operationName, false);
     if (prepared instanceof GraphQLError) return { errors: [prepared] };
     const variableErrors = coerceErrors(snapshot.apiSchema, prepared.operation.variableDefinitions, variables);
     if (variableErrors.length > 0) return { errors: variableErrors };
-    return this.#run(snapshot, prepared, variables, context.request, requestContext.queryHash);
+    return this.#run(snapshot, prepared, variables, ctx, requestContext.queryHash);
   }
 
   /** The cached plan for a document, or one made now. Errors are the client's (unknown operation, invalid document). */
@@ -192,7 +191,7 @@ export class SupergraphEngine {
 
   async #run(snapshot: SupergraphSnapshot, prepared: PreparedOperation, variables: Readonly<Record<string, unknown>>, ctx: RequestContext, documentKey: string): Promise<EngineResult> {
     if (!this.#inflight || prepared.mutation) return this.#runOnce(snapshot, prepared, variables, ctx);
-    const key = `${principalIdentity(ctx)}\u0000${documentKey}\u0000${JSON.stringify(variables)}`;
+    const key = `${identityKey(ctx)}\u0000${documentKey}\u0000${JSON.stringify(variables)}`;
     const shared = await this.#inflight.run(
       key,
       async () => ({ result: await this.#runOnce(snapshot, prepared, variables, ctx), ctx }),
@@ -209,7 +208,7 @@ export class SupergraphEngine {
       const errors: GraphQLError[] = [];
       const data: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
       const conditionValues = { ...prepared.variableDefaults, ...variables };
-      const send = (serviceName: string, request: SubgraphRequest): Promise<SubgraphAnswer> => this.#send(snapshot, serviceName, request);
+      const send = (serviceName: string, request: SubgraphRequest): Promise<SubgraphAnswer> => this.#send(serviceName, request);
       const node = prepared.plan.node;
       if (node?.kind === 'Subscription') throw new Error('Execution of subscriptions not supported by gateway');
       if (node) {
@@ -237,16 +236,14 @@ export class SupergraphEngine {
     });
   }
 
-  #send(snapshot: SupergraphSnapshot, serviceName: string, request: SubgraphRequest): Promise<SubgraphAnswer> {
+  #send(serviceName: string, request: SubgraphRequest): Promise<SubgraphAnswer> {
     const entry = this.#fetchers.get(serviceName);
     if (!entry) return Promise.resolve({ errors: [{ message: `Couldn't find service with name "${serviceName}"` }] });
-    void snapshot;
     this.options.events?.onSubgraphRequest?.(serviceName);
     return inFetchSpan(serviceName, () => entry.fetcher.send(request));
   }
 
-  #fetcherFor(name: string, supergraphUrl: string): SubgraphFetcher {
-    const url = supergraphUrl;
+  #fetcherFor(name: string, url: string): SubgraphFetcher {
     const existing = this.#fetchers.get(name);
     if (existing && existing.url === url) return existing.fetcher;
     const fetcher = new SubgraphFetcher(name, this.options.pipelineFor(name, url), this.options.config.dedup.subgraphFetches, () => this.options.events?.onShared?.('subgraph_fetch'));
@@ -270,11 +267,13 @@ function coerceErrors(schema: GraphQLSchema, definitions: readonly VariableDefin
   return errors ? [...errors] : [];
 }
 
-function principalIdentity(ctx: RequestContext): string {
-  const p = ctx.principal;
-  const who = p.kind === 'anonymous' ? 'anonymous' : p.kind === 'user' ? `user:${p.subject}` : `consumer:${p.consumer}`;
-  const scopes = p.kind === 'anonymous' ? '' : `${p.scopes.join(' ')}|${p.roles.join(' ')}|${p.tier}`;
-  return `${who}|${scopes}|${ctx.clientName ?? ''}`;
+/** The door's context value (Apollo Server hands the gateway an untyped record): ours has the edge's RequestContext. */
+function requestOf(context: Record<string, unknown>): RequestContext {
+  const request = context.request;
+  if (!isRequestContext(request)) throw new Error('the /graphql door runs every operation with its RequestContext');
+  return request;
 }
 
-export type { GraphQLFormattedError };
+function isRequestContext(value: unknown): value is RequestContext {
+  return typeof value === 'object' && value !== null && 'principal' in value && 'signal' in value && 'requestId' in value;
+}

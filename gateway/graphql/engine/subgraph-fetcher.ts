@@ -1,9 +1,9 @@
 import type { GraphQLFormattedError } from 'graphql';
 import type { RequestContext } from '../../context/request-context.ts';
-import type { Principal } from '../../context/principal.ts';
 import { UpstreamBadResponseError } from '../../errors/gateway-error.ts';
 import { toGraphQLErrorJson } from '../../errors/render.ts';
 import type { UpstreamCall } from '../../upstream/types.ts';
+import { identityKey } from './identity-key.ts';
 import { InflightRequests } from './inflight.ts';
 import type { ResultObject } from './types.ts';
 
@@ -105,24 +105,4 @@ function parseAnswer(upstream: string, { status, text }: RawAnswer): SubgraphAns
   const data = answer.data === null || (typeof answer.data === 'object' && !Array.isArray(answer.data)) ? (answer.data as ResultObject | null) : undefined;
   const errors = Array.isArray(answer.errors) ? (answer.errors as GraphQLFormattedError[]) : undefined;
   return { ...(answer.data === undefined ? {} : { data }), ...(errors ? { errors } : {}) };
-}
-
-/** What a subgraph is told about the caller (the identity headers), as one string. */
-function identityKey(ctx: RequestContext): string {
-  return `${principalKey(ctx.principal)}|${ctx.clientName ?? ''}`;
-}
-
-function principalKey(principal: Principal): string {
-  switch (principal.kind) {
-    case 'anonymous':
-      return 'anonymous';
-    case 'user':
-      return `user:${principal.subject}:${principal.scopes.join(' ')}:${principal.roles.join(' ')}:${principal.tier}`;
-    case 'consumer':
-      return `consumer:${principal.consumer}:${principal.scopes.join(' ')}:${principal.roles.join(' ')}:${principal.tier}`;
-    default: {
-      const unreachable: never = principal;
-      throw new Error(`unknown principal ${JSON.stringify(unreachable)}`);
-    }
-  }
 }
