@@ -7,6 +7,7 @@ import type { OperationLimitsConfig } from './operation-limits/config.ts';
 import type { RequestContext } from '../context/request-context.ts';
 import type { GraphQLContext } from './context.ts';
 import { splitRequestUrl } from '../http/request-url.ts';
+import { answerBytes } from './answer-bytes.ts';
 
 export interface ServeApolloOptions {
   bodyLimitBytes: number;
@@ -59,8 +60,9 @@ export async function serveApollo<TContext extends GraphQLContext>(
   res.setHeader('x-request-id', ctx.requestId);
   res.statusCode = result.status ?? 200;
   if (result.body.kind === 'complete') {
-    res.setHeader('content-length', Buffer.byteLength(result.body.string));
-    res.end(result.body.string);
+    const bytes = answerBytes(result.body.string);
+    res.setHeader('content-length', bytes.length);
+    res.end(bytes);
     return;
   }
   for await (const chunk of result.body.asyncIterator) res.write(chunk);
