@@ -41,7 +41,7 @@ describe('engine.executor: stock', () => {
   });
 
   it('still enforces @authenticated on /graphql for anonymous callers', async () => {
-    const res = await postGraphQL(`${stock.gateway.url}/graphql`, 'query { user(id: "u1") { name email } }');
+    const res = await postGraphQL(`${stock.gateway.url}/graphql`, '{ user(id: "u1") { name email } }');
     expect(res.body.errors?.map((e) => (e.extensions as { code?: string } | undefined)?.code)).toContain('UNAUTHENTICATED');
   });
 });

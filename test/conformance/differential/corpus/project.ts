@@ -90,6 +90,12 @@ export const E2E_OPERATIONS: readonly CorpusOperation[] = [
   { name: 'e2e admin cancelOrder o26 (refused)', from: 'test/e2e/bff-admin.test.ts', query: 'mutation { cancelOrder(id: "o26") { id status } }' },
   { name: 'e2e admin updateOrderStatus o30 (refused)', from: 'test/e2e/bff-admin.test.ts', query: 'mutation { updateOrderStatus(id: "o30", status: PAID) { id status } }' },
   { name: 'e2e admin searchUsers first 51', from: 'test/e2e/bff-admin.test.ts', query: '{ searchUsers(term: "a", first: 51) { id } }' },
+  {
+    name: 'e2e stock executor Top (products → inventory @requires → reviews → users)',
+    from: 'test/e2e/stock-executor.test.ts',
+    query: 'query Top { topProducts(first: 3) { name priceCents inStock shippingEstimateCents reviews(first: 2) { rating author { name } } } }',
+  },
+  { name: 'e2e stock executor user email (anonymous: UNAUTHENTICATED)', from: 'test/e2e/stock-executor.test.ts', query: '{ user(id: "u1") { name email } }' },
 ];
 
 /**
