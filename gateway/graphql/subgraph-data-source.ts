@@ -1,8 +1,8 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import { OperationTypeNode, type DocumentNode } from 'graphql';
-import { UpstreamBadResponseError } from '../errors/gateway-error.ts';
 import { toGraphQLErrorJson } from '../errors/render.ts';
+import { parseGraphQLAnswer } from './graphql-answer.ts';
 import type { UpstreamCall } from '../upstream/types.ts';
 import type { GraphQLContext } from './context.ts';
 
@@ -44,17 +44,8 @@ export class PipelineDataSource extends RemoteGraphQLDataSource<GraphQLContext> 
         ctx: context.request,
         operationName: request.operationName,
       });
-      const text = await res.body.text();
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(text);
-      } catch {
-        throw new UpstreamBadResponseError(this.upstream, `status ${res.statusCode}, body is not JSON`);
-      }
-      if (parsed === null || typeof parsed !== 'object' || !('data' in parsed || 'errors' in parsed)) {
-        throw new UpstreamBadResponseError(this.upstream, `status ${res.statusCode}, not a GraphQL response`);
-      }
-      return parsed as GatewayGraphQLResponse;
+      // Our reading of the body has the same shape as the gateway's response type.
+      return parseGraphQLAnswer(this.upstream, res.statusCode, await res.body.text()) as GatewayGraphQLResponse;
     } catch (error) {
       return { errors: [toGraphQLErrorJson(error)] } as GatewayGraphQLResponse;
     }

@@ -1,8 +1,8 @@
 import type { GraphQLFormattedError } from 'graphql';
 import type { RequestContext } from '../../context/request-context.ts';
-import { UpstreamBadResponseError } from '../../errors/gateway-error.ts';
 import { toGraphQLErrorJson } from '../../errors/render.ts';
 import type { UpstreamCall } from '../../upstream/types.ts';
+import { parseGraphQLAnswer } from '../graphql-answer.ts';
 import { identityKey } from './identity-key.ts';
 import { InflightRequests } from './inflight.ts';
 import type { ResultObject } from './types.ts';
@@ -92,17 +92,6 @@ interface RawAnswer {
 }
 
 function parseAnswer(upstream: string, { status, text }: RawAnswer): SubgraphAnswer {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    throw new UpstreamBadResponseError(upstream, `status ${status}, body is not JSON`);
-  }
-  if (parsed === null || typeof parsed !== 'object' || !('data' in parsed || 'errors' in parsed)) {
-    throw new UpstreamBadResponseError(upstream, `status ${status}, not a GraphQL response`);
-  }
-  const answer = parsed as { data?: unknown; errors?: unknown };
-  const data = answer.data === null || (typeof answer.data === 'object' && !Array.isArray(answer.data)) ? (answer.data as ResultObject | null) : undefined;
-  const errors = Array.isArray(answer.errors) ? (answer.errors as GraphQLFormattedError[]) : undefined;
-  return { ...(answer.data === undefined ? {} : { data }), ...(errors ? { errors } : {}) };
+  const { data, errors } = parseGraphQLAnswer(upstream, status, text);
+  return { ...(data === undefined ? {} : { data }), ...(errors ? { errors } : {}) };
 }
