@@ -2,6 +2,7 @@ import type { GraphQLFormattedError } from 'graphql';
 import type { RequestContext } from '../../context/request-context.ts';
 import { entitiesAlias, mergeEntityOperations, mergedVariables } from './merged-operation.ts';
 import type { SubgraphAnswer, SubgraphRequest } from './subgraph-fetcher.ts';
+import type { RawJson } from './raw-json.ts';
 import type { ResultObject } from './types.ts';
 
 /** An `_entities` fetch of the plan, as the batcher needs it. */
@@ -16,7 +17,7 @@ export interface EntityFetch {
 interface Pending {
   readonly fetch: EntityFetch;
   readonly variables: Readonly<Record<string, unknown>>;
-  readonly representations: unknown[];
+  readonly representations: RawJson;
   readonly resolve: (answer: SubgraphAnswer) => void;
 }
 
@@ -39,7 +40,7 @@ export class EntityBatcher {
     private readonly merged: Map<string, string>,
   ) {}
 
-  fetch(fetch: EntityFetch, variables: Readonly<Record<string, unknown>>, representations: unknown[]): Promise<SubgraphAnswer> {
+  fetch(fetch: EntityFetch, variables: Readonly<Record<string, unknown>>, representations: RawJson): Promise<SubgraphAnswer> {
     return new Promise<SubgraphAnswer>((resolve) => {
       const list = this.#pending.get(fetch.serviceName);
       const pending: Pending = { fetch, variables, representations, resolve };

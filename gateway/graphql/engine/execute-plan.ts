@@ -3,7 +3,8 @@ import type { FetchNode, PlanNode } from '@apollo/query-planner';
 import type { RequestContext } from '../../context/request-context.ts';
 import type { EntityBatcher } from './entity-batcher.ts';
 import { deepMerge, isObject } from './merge.ts';
-import { distinct, selectInputs } from './representations.ts';
+import { distinct, representationWriter, type RepresentationWriter } from './representations.ts';
+import { RawJson } from './raw-json.ts';
 import { applyRewrites } from './rewrites.ts';
 import type { SubgraphAnswer, SubgraphRequest } from './subgraph-fetcher.ts';
 import type { ResponsePath, ResultObject } from './types.ts';
@@ -100,12 +101,12 @@ async function executeFetch(run: PlanRun, fetch: FetchNode, cursor: Cursor): Pro
     return;
   }
 
-  const representations: ResultObject[] = [];
+  const write = writerFor(run.supergraphSchema, fetch, fetch.requires);
+  const representations: string[] = [];
   const owners: ResultObject[] = [];
   for (const entity of entities) {
-    const representation = selectInputs(run.supergraphSchema, entity, fetch.requires);
-    if (!representation || !representation.__typename) continue;
-    applyRewrites(run.supergraphSchema, fetch.inputRewrites, representation);
+    const representation = write(entity);
+    if (representation === null) continue;
     representations.push(representation);
     owners.push(entity);
   }
@@ -114,12 +115,13 @@ async function executeFetch(run: PlanRun, fetch: FetchNode, cursor: Cursor): Pro
   if ('representations' in variables) throw new Error('Variables cannot contain key "representations"');
 
   const unique = distinct(representations, run.dedupeRepresentations);
+  const sent = RawJson.list(unique.sent);
   const answer = run.batcher
-    ? await run.batcher.fetch({ id: run.fetchId(fetch), serviceName: fetch.serviceName, operation: fetch.operation, operationName: fetch.operationName }, variables, unique.sent)
+    ? await run.batcher.fetch({ id: run.fetchId(fetch), serviceName: fetch.serviceName, operation: fetch.operation, operationName: fetch.operationName }, variables, sent)
     : await run.send(fetch.serviceName, {
         operation: fetch.operation,
         operationName: fetch.operationName,
-        variables: { ...variables, representations: unique.sent },
+        variables: { ...variables, representations: sent },
         mutation: false,
         ctx: run.ctx,
       });
@@ -146,6 +148,17 @@ async function executeFetch(run: PlanRun, fetch: FetchNode, cursor: Cursor): Pro
     }
     deepMerge(owner, entity);
   }
+}
+
+/** Compiled once per fetch of a cached plan (the plan's nodes live as long as the plan). */
+const writers = new WeakMap<FetchNode, RepresentationWriter>();
+function writerFor(schema: GraphQLSchema, fetch: FetchNode, requires: NonNullable<FetchNode['requires']>): RepresentationWriter {
+  let writer = writers.get(fetch);
+  if (!writer) {
+    writer = representationWriter(schema, requires, fetch.inputRewrites);
+    writers.set(fetch, writer);
+  }
+  return writer;
 }
 
 /**

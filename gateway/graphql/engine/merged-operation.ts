@@ -1,3 +1,4 @@
+import type { RawJson } from './raw-json.ts';
 import { Kind, OperationTypeNode, parse, print, visit, type DefinitionNode, type DocumentNode, type FieldNode, type OperationDefinitionNode, type VariableDefinitionNode } from 'graphql';
 
 /** The alias of the i-th fetch's `_entities` in a merged operation, and its representations variable. */
@@ -56,7 +57,7 @@ function renameApart(document: DocumentNode, i: number): DocumentNode {
 }
 
 /** The variables of a merged request: the client's, and each fetch's representations. */
-export function mergedVariables(shared: Readonly<Record<string, unknown>>, representations: readonly unknown[][]): Record<string, unknown> {
+export function mergedVariables(shared: Readonly<Record<string, unknown>>, representations: readonly RawJson[]): Record<string, unknown> {
   const out: Record<string, unknown> = { ...shared };
   representations.forEach((r, i) => {
     out[representationsVariable(i)] = r;

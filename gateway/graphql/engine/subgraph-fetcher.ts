@@ -5,6 +5,7 @@ import type { UpstreamCall } from '../../upstream/types.ts';
 import { parseGraphQLAnswer } from '../graphql-answer.ts';
 import { identityKey } from './identity-key.ts';
 import { InflightRequests } from './inflight.ts';
+import { variablesJson } from './raw-json.ts';
 import type { ResultObject } from './types.ts';
 
 /** A subgraph's GraphQL answer, or the error that stood in for one. */
@@ -44,7 +45,8 @@ export class SubgraphFetcher {
   }
 
   async send(request: SubgraphRequest): Promise<SubgraphAnswer> {
-    const body = JSON.stringify({ query: request.operation, variables: request.variables, operationName: request.operationName });
+    const name = request.operationName === undefined ? '' : `,"operationName":${JSON.stringify(request.operationName)}`;
+    const body = `{"query":${JSON.stringify(request.operation)},"variables":${variablesJson(request.variables)}${name}}`;
     try {
       if (!this.#inflight || request.mutation) return parseAnswer(this.name, await this.#fetchText(request, body));
       const shared = await this.#inflight.run(
