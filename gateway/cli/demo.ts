@@ -1,6 +1,7 @@
 import { closeAllServices, startAllServices } from '../../subgraphs/catalog.ts';
 import { createGateway } from '../app.ts';
 import { ConfigError, loadConfig } from '../config/index.ts';
+import { applyHeapGrowth } from './heap-growth.ts';
 import { demoConfig } from './demo-config.ts';
 import { shutdownOnSignal } from './shutdown-on-signal.ts';
 import { startTracing } from '../telemetry/tracing.ts';
@@ -22,7 +23,9 @@ async function main(): Promise<void> {
   const services = await startAllServices({ ports: process.env.DEMO_PORTS === 'free' ? 'free' : 'default' });
   let gateway;
   try {
-    gateway = await createGateway(loadConfig({ env: process.env, overrides: demoConfig(services) }));
+    const config = loadConfig({ env: process.env, overrides: demoConfig(services) });
+    applyHeapGrowth(config.server.heapGrowthPercent);
+    gateway = await createGateway(config);
   } catch (error) {
     await closeAllServices(services);
     throw error;

@@ -1,11 +1,13 @@
 import { createGateway } from '../app.ts';
 import { ConfigError, loadConfig } from '../config/index.ts';
 import { startTracing } from '../telemetry/tracing.ts';
+import { applyHeapGrowth } from './heap-growth.ts';
 import { shutdownOnSignal } from './shutdown-on-signal.ts';
 
 /** The gateway alone, configured from env (+ GATEWAY_CONFIG file). This is what a container runs. */
 async function main(): Promise<void> {
   const config = loadConfig();
+  applyHeapGrowth(config.server.heapGrowthPercent);
   // First, so the first request is traced. No auto-instrumentation is used, so it need not
   // run before other imports (see tracing.ts). Off, and nearly free, unless OTEL_* asks.
   const tracing = await startTracing();

@@ -40,6 +40,7 @@ const ENV_KEYS: ReadonlyArray<[envName: string, path: readonly string[], kind: '
   ['SUPERGRAPH_PATH', ['supergraph', 'path'], 'string'],
   ['SUPERGRAPH_POLL_URL', ['supergraph', 'pollUrl'], 'string'],
   ['SHUTDOWN_DELAY_MS', ['server', 'shutdownDelayMs'], 'number'],
+  ['HEAP_GROWTH_PERCENT', ['server', 'heapGrowthPercent'], 'number'],
   ['REDIS_URL', ['redis', 'url'], 'string'],
   ['LOG_LEVEL', ['log', 'level'], 'string'],
   ['JWKS_URL', ['auth', 'jwks', 'url'], 'string'],

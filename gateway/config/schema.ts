@@ -150,6 +150,15 @@ export const configSchema = z.strictObject({
       shutdownDelayMs: durationMs.default(0),
       /** Serve GET /graphql for queries (never mutations). Default true. */
       allowGetQueries: z.boolean().default(true),
+      /**
+       * How far V8 lets the heap grow past what survived the last full GC before it
+       * collects again, in percent (V8's `--heap-growing-percent`, set by the CLI entry
+       * points). V8's own policy lets a busy server's heap grow to ~4× its live data: under
+       * load most of a gateway's heap is answers already sent, so RSS ends up several times
+       * what it holds. 100 (2×) keeps peak RSS near twice the live set for a few percent of
+       * CPU (`npm run bench` shows both); 0 leaves V8's policy. Default 100.
+       */
+      heapGrowthPercent: z.number().int().min(0).max(400).default(100),
     })
     .prefault({}),
   supergraph: z
