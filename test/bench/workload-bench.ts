@@ -128,7 +128,7 @@ export async function runWorkloadBench(o: WorkloadBenchOptions): Promise<void> {
   out(`ratio ours/Hive-Rust req/s, both dedup off: ${ratio(NAMES.ours, NAMES.hiveRustPlain)}; both dedup on: ${ratio(NAMES.dedup, NAMES.hiveRust)}`);
   out(`ratio ours/Hive-jit req/s: ${ratio(NAMES.ours, NAMES.hiveJit)} (ours dedup on/Hive-jit: ${ratio(NAMES.dedup, NAMES.hiveJit)})`);
   out(`ratio p99 ours/stock: ${ratio(NAMES.ours, NAMES.stock, (r) => r.p99Ms)}`);
-  out(`ratio peak RSS ours/stock: ${ratio(NAMES.ours, NAMES.stock, (r) => r.peakRss)}`);
+  out(`ratio peak RSS ours/stock: ${ratio(NAMES.ours, NAMES.stock, (r) => r.peakRss)}; with V8's own heap growth (server.heapGrowthPercent 0): ${ratio(NAMES.v8Heap, NAMES.stock, (r) => r.peakRss)}, at ${ratio(NAMES.v8Heap, NAMES.ours)}x the req/s of ours`);
   out(`ratio auth+Redis rate limit on/off req/s: ${ratio(NAMES.guarded, NAMES.ours)}`);
   out(`ratio dedup on/off req/s: ${ratio(NAMES.dedup, NAMES.ours)}; ours (defaults) / ours with no dedup at all: ${ratio(NAMES.ours, NAMES.noDedup)}`);
   out(`what batching buys, req/s: coalescing ${ratio(NAMES.ours, NAMES.noCoalesce)}×, coalescing and distinct representations ${ratio(NAMES.ours, NAMES.noBatching)}×`);

@@ -23,6 +23,7 @@ export interface Skipped {
 export const NAMES = {
   ours: 'ours',
   noDedup: 'ours, no dedup at all',
+  v8Heap: "ours, V8's own heap growth",
   guarded: 'ours + JWT + Redis rate limit',
   dedup: 'ours dedup on',
   noCoalesce: 'ours, fetches not coalesced',
@@ -153,6 +154,8 @@ export async function startWorkloadTargets(ctx: Context, authorization: string):
   );
   // The defaults share identical subgraph fetches in flight (as Hive's do); this row shares nothing.
   out.push(await settle(NAMES.noDedup, async () => ({ name: NAMES.noDedup, ...(await startOurs(ctx, 'no-dedup.json', config, { DEDUP_SUBGRAPH_FETCHES: 'false' })) })));
+  // What server.heapGrowthPercent trades: the defaults with V8 sizing the heap as it likes.
+  out.push(await settle(NAMES.v8Heap, async () => ({ name: NAMES.v8Heap, ...(await startOurs(ctx, 'v8-heap.json', config, { HEAP_GROWTH_PERCENT: '0' })) })));
   // What each batching step buys: the same gateway with them turned off, one at a time.
   for (const [name, batching] of [
     [NAMES.noCoalesce, { coalesce: false }],
