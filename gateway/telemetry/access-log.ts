@@ -15,7 +15,11 @@ export interface AccessLogLine {
   readonly upstreamCalls: number;
   readonly bytesIn: number;
   readonly bytesOut: number;
+  /** As the client sent it, cut to `USER_AGENT_MAX` characters: a log line is not a place for 8 KB headers. */
+  readonly userAgent: string | undefined;
 }
+
+export const USER_AGENT_MAX = 256;
 
 /**
  * One line per request, at info, after the response closed. The request id comes from
@@ -28,6 +32,9 @@ export function writeAccessLog(ctx: RequestContext, line: AccessLogLine): void {
     {
       door: ctx.door,
       client: ctx.clientName,
+      // The address rate limits and abuse reports go by (the trusted-proxy rules decided it).
+      clientIp: ctx.clientIp,
+      userAgent: line.userAgent,
       method: line.method,
       path: line.path,
       route: line.route,

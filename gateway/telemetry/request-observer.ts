@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { context } from '@opentelemetry/api';
 import type { RequestContext } from '../context/request-context.ts';
-import { writeAccessLog } from './access-log.ts';
+import { USER_AGENT_MAX, writeAccessLog } from './access-log.ts';
 import type { GatewayMetrics } from './metrics.ts';
 import { requestTelemetry } from './request-telemetry.ts';
 import { endServerSpan, startServerSpan, traceIdOf } from './server-span.ts';
@@ -73,6 +73,7 @@ export function createRequestObserver(metrics: GatewayMetrics): RequestObserver 
             upstreamCalls: telemetry.upstreamCalls,
             bytesIn,
             bytesOut,
+            userAgent: req.headers['user-agent']?.slice(0, USER_AGENT_MAX),
           });
         },
       };

@@ -55,7 +55,13 @@ describe('structured logs', () => {
     const body = JSON.stringify({ query: 'query LoggedOp { user(id: "u1") { name orders(first: 1) { id } } }' });
     const res = await fetch(`${stack.gateway.url}/graphql?x=1`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'x-request-id': 'access-log-1', traceparent: `00-${traceId}-b7ad6b7169203331-01` },
+      headers: {
+        'content-type': 'application/json',
+        authorization: `Bearer ${token}`,
+        'x-request-id': 'access-log-1',
+        traceparent: `00-${traceId}-b7ad6b7169203331-01`,
+        'user-agent': `AccessLogTest/1.0 ${'x'.repeat(1000)}`,
+      },
       body,
     });
     const text = await res.text();
@@ -74,7 +80,10 @@ describe('structured logs', () => {
       principal: 'user-access-log',
       principalKind: 'user',
       upstreamCalls: 2,
+      clientIp: '127.0.0.1',
     });
+    // Who sent it, bounded: the header was 1,000 characters longer.
+    expect(line.userAgent).toBe(`AccessLogTest/1.0 ${'x'.repeat(1000)}`.slice(0, 256));
     expect(line.durationMs).toEqual(expect.any(Number));
     expect(line.upstreamMs as number).toBeGreaterThan(0);
     expect(line.upstreamMs as number).toBeLessThanOrEqual(2 * (line.durationMs as number));
