@@ -36,7 +36,15 @@ export function upstreamRequestHeaders(req: IncomingMessage, clientIp: string): 
   return headers;
 }
 
-/** Response headers for the client: upstream headers minus hop-by-hop. */
+/**
+ * Headers that name the software (and often its version) behind the gateway: a map for
+ * whoever looks for a known vulnerability, of no use to a client. Never passed on.
+ */
+const IDENTIFYING_HEADERS = ['server', 'x-powered-by', 'x-aspnet-version', 'x-aspnetmvc-version'] as const;
+
+/** Response headers for the client: upstream headers minus hop-by-hop and those that identify the upstream's software. */
 export function clientResponseHeaders(headers: Readonly<Record<string, string | string[] | undefined>>): Record<string, string | string[]> {
-  return dropHopByHop(headers);
+  const out = dropHopByHop(headers);
+  for (const name of IDENTIFYING_HEADERS) delete out[name];
+  return out;
 }

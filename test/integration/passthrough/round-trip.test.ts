@@ -22,7 +22,15 @@ async function echoUpstream(req: IncomingMessage, res: ServerResponse): Promise<
     'content-type': req.headers['content-type'] ?? 'application/octet-stream',
   };
   if (url.searchParams.get('respond') === 'hop') {
-    Object.assign(headers, { connection: 'keep-alive, x-upstream-hop', 'x-upstream-hop': 'secret', 'keep-alive': 'timeout=5', 'proxy-authenticate': 'Basic', 'x-upstream-kept': 'yes' });
+    Object.assign(headers, {
+      connection: 'keep-alive, x-upstream-hop',
+      'x-upstream-hop': 'secret',
+      'keep-alive': 'timeout=5',
+      'proxy-authenticate': 'Basic',
+      'x-upstream-kept': 'yes',
+      server: 'Upstream/1.2.3 (Debian)',
+      'x-powered-by': 'Express',
+    });
   }
   if (status === 204 || status === 304) {
     await bodyOf(req);
@@ -178,6 +186,9 @@ describe('REST passthrough round trips (real gateway, real upstream)', () => {
     expect(res.headers['proxy-authenticate']).toBeUndefined();
     expect(res.headers['keep-alive']).toBeUndefined();
     expect(res.headers.connection).toBe('close');
+    // What software (and version) runs behind the gateway is nobody else's business.
+    expect(res.headers.server).toBeUndefined();
+    expect(res.headers['x-powered-by']).toBeUndefined();
   });
 
   it('an unknown route is 404 problem+json', async () => {
