@@ -1,33 +1,20 @@
 import { loadOperations, operation } from '../kit/operations.ts';
+import type * as G from './operations.generated.ts';
 
-/** The admin BFF's supergraph operations (operations/*.graphql), with the shapes they select. */
+/**
+ * The admin BFF's supergraph operations (operations/*.graphql). Their result and variable
+ * types are generated from the documents and the supergraph (`npm run codegen`): a
+ * supergraph change that breaks what a resolver reads fails `tsc`.
+ */
 
-export type OrderStatus = 'PENDING' | 'PAID' | 'SHIPPED' | 'DELIVERED' | 'CANCELLED';
-
-/** AdminUserFields. */
-export interface AdminUserData {
-  readonly id: string;
-  readonly name: string;
-  readonly email: string;
-  readonly tier: string;
-  readonly createdAt: string;
-}
-
-/** AdminOrderFields. */
-export interface AdminOrderData {
-  readonly id: string;
-  readonly status: OrderStatus;
-  readonly totalCents: number;
-  readonly currency: string;
-  readonly createdAt: string;
-  readonly user: { readonly id: string };
-  readonly items: ReadonlyArray<{ readonly quantity: number; readonly unitPriceCents: number; readonly product: { readonly id: string; readonly name: string } }>;
-}
+export type OrderStatus = G.OrderStatus;
+export type AdminUserData = G.AdminUserFieldsFragment;
+export type AdminOrderData = G.AdminOrderFieldsFragment;
 
 export const ops = loadOperations(new URL('./operations/', import.meta.url), {
-  AdminSearchUsers: operation<{ readonly searchUsers: readonly AdminUserData[] }, { term: string; first: number }>(),
-  AdminUser: operation<{ readonly user: AdminUserData | null }, { id: string }>(),
-  AdminUserOrders: operation<{ readonly orders: readonly AdminOrderData[] }, { userId: string; status: OrderStatus[] | null; first: number }>(),
-  AdminUpdateOrderStatus: operation<{ readonly updateOrderStatus: AdminOrderData }, { id: string; status: OrderStatus }>(),
-  AdminCancelOrder: operation<{ readonly cancelOrder: AdminOrderData }, { id: string }>(),
+  AdminSearchUsers: operation<G.AdminSearchUsersQuery, G.AdminSearchUsersQueryVariables>(),
+  AdminUser: operation<G.AdminUserQuery, G.AdminUserQueryVariables>(),
+  AdminUserOrders: operation<G.AdminUserOrdersQuery, G.AdminUserOrdersQueryVariables>(),
+  AdminUpdateOrderStatus: operation<G.AdminUpdateOrderStatusMutation, G.AdminUpdateOrderStatusMutationVariables>(),
+  AdminCancelOrder: operation<G.AdminCancelOrderMutation, G.AdminCancelOrderMutationVariables>(),
 });

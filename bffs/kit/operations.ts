@@ -15,8 +15,12 @@ export interface Operation<TData, TVariables> {
   readonly document: DocumentNode;
   /** `document` printed once at start-up: what is sent, so nothing is printed per request. */
   readonly text: string;
-  /** Phantom: never set. */
-  readonly __types?: { readonly data: TData; readonly variables: TVariables };
+  /**
+   * Phantom: never set. Variables sit in a parameter position, so an operation that takes
+   * wider variables (generated types accept `ID` as `string | number`) serves a caller
+   * that passes narrower ones (a loader's `{ ids: string[] }`).
+   */
+  readonly __types?: { readonly data: TData; readonly variables: (variables: TVariables) => void };
 }
 
 /** A declared operation before it is loaded: carries only its types. */

@@ -3,7 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { pathToFileURL } from 'node:url';
 import { Pool } from 'undici';
 import { RECENT_ORDERS } from '../../bffs/web/loaders.ts';
-import { ops, type OrderStatus, type ProductCardData, type RecentOrder, type WebProfileData } from '../../bffs/web/supergraph-operations.ts';
+import type { WebProfileQuery as WebProfileData } from '../../bffs/web/operations.generated.ts';
+import { ops, type OrderStatus, type ProductCardData, type RecentOrder } from '../../bffs/web/supergraph-operations.ts';
 import { WEB_DASHBOARD_QUERY, WEB_DASHBOARD_RECOMMENDATIONS } from './web-dashboard-query.ts';
 
 /**
