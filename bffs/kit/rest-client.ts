@@ -2,6 +2,7 @@ import type { RouteConfig } from '../../gateway/config/index.ts';
 import type { RequestContext } from '../../gateway/context/request-context.ts';
 import { UpstreamBadResponseError, UpstreamUnavailableError } from '../../gateway/errors/gateway-error.ts';
 import { targetFromUrl, type UpstreamRegistry } from '../../gateway/upstream/registry.ts';
+import type { BodyReader } from '../../gateway/upstream/types.ts';
 import { UpstreamStatusError } from './errors.ts';
 
 /** Turns a parsed JSON body into `T`, or says why it cannot (the message names the field). */
@@ -16,7 +17,9 @@ export interface RestClient {
    * `GET <path>` on the REST-only service named `service` (a `config.routes` entry), through
    * that route's upstream pipeline: identity headers, bulkhead, retry, breaker and timeout
    * are the same the /api/v1 passthrough gets. A non-2xx status throws UpstreamStatusError,
-   * a body `decode` refuses throws UPSTREAM_BAD_RESPONSE.
+   * a body `decode` refuses throws UPSTREAM_BAD_RESPONSE. The body is read and decoded
+   * inside the call, so a 2xx whose body is broken, stalls or is too large is the call's
+   * failure, the one the route's breaker counts.
    */
   getJson<T>(service: string, path: string, ctx: RequestContext, decode: Decoder<T>): Promise<T>;
 }
@@ -42,28 +45,38 @@ export function createRestClient(upstreams: UpstreamRegistry, routes: readonly R
         body: null,
         idempotent: true,
         ctx,
+        readBody: jsonReader(service, decode),
       });
-      if (res.statusCode < 200 || res.statusCode > 299) {
-        await res.body.dump().catch(() => undefined);
-        throw new UpstreamStatusError(service, res.statusCode);
-      }
-      let text: string;
-      try {
-        text = await res.body.text();
-      } catch (error) {
-        throw new UpstreamUnavailableError(service, error);
-      }
-      let body: unknown;
-      try {
-        body = JSON.parse(text);
-      } catch {
-        throw new UpstreamBadResponseError(service, 'body is not JSON');
-      }
-      try {
-        return decode(body);
-      } catch (error) {
-        throw new UpstreamBadResponseError(service, error instanceof DecodeError ? error.message : 'unexpected body');
-      }
+      if (!res.read) throw new Error(`${service}: the pipeline returned an answer it did not read`);
+      // Only a 2xx body is decoded: any other answer is its status, whatever its body says.
+      const answer = res.read.value;
+      if (answer === undefined) throw new UpstreamStatusError(service, res.statusCode);
+      return answer.decoded;
     },
+  };
+}
+
+function isSuccess(status: number): boolean {
+  return status >= 200 && status <= 299;
+}
+
+/**
+ * Decodes a 2xx body as JSON and with `decode`, inside the call; other statuses are left
+ * undecoded (their bodies are error pages, not the service's contract).
+ */
+function jsonReader<T>(service: string, decode: Decoder<T>): BodyReader<{ readonly decoded: T } | undefined> {
+  return ({ statusCode, text }) => {
+    if (!isSuccess(statusCode)) return undefined;
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      throw new UpstreamBadResponseError(service, 'body is not JSON', statusCode);
+    }
+    try {
+      return { decoded: decode(body) };
+    } catch (error) {
+      throw new UpstreamBadResponseError(service, error instanceof DecodeError ? error.message : 'unexpected body', statusCode);
+    }
   };
 }

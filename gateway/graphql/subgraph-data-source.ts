@@ -2,23 +2,28 @@ import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import { OperationTypeNode, type DocumentNode } from 'graphql';
 import { toGraphQLErrorJson } from '../errors/render.ts';
-import { parseGraphQLAnswer } from './graphql-answer.ts';
-import type { UpstreamCall } from '../upstream/types.ts';
+import { graphQLAnswerReader, type GraphQLAnswer } from './graphql-answer.ts';
+import type { BodyReader, UpstreamCall } from '../upstream/types.ts';
 import type { GraphQLContext } from './context.ts';
 
 /**
  * The query planner's fetches to one subgraph, sent through that subgraph's upstream
  * pipeline instead of RemoteGraphQLDataSource's own fetcher (which stays unused).
  *
- * A failed fetch is returned as a GraphQL error rather than thrown, so the gateway
- * attaches the subgraph and path to it and still returns the data other subgraphs gave.
+ * The answer is read and parsed inside the call, so a body that is broken or stalls is the
+ * call's failure, the one its breaker and metrics see. A failed fetch is returned as a
+ * GraphQL error rather than thrown, so the gateway attaches the subgraph and path to it
+ * and still returns the data other subgraphs gave.
  */
 export class PipelineDataSource extends RemoteGraphQLDataSource<GraphQLContext> {
+  readonly #readAnswer: BodyReader<GraphQLAnswer>;
+
   constructor(
     private readonly upstream: string,
     private readonly call: UpstreamCall,
   ) {
     super();
+    this.#readAnswer = graphQLAnswerReader(upstream);
   }
 
   override async process(options: GraphQLDataSourceProcessOptions<GraphQLContext>): Promise<GatewayGraphQLResponse> {
@@ -43,9 +48,11 @@ export class PipelineDataSource extends RemoteGraphQLDataSource<GraphQLContext> 
         idempotent: !isMutation(options.document, request.query),
         ctx: context.request,
         operationName: request.operationName,
+        readBody: this.#readAnswer,
       });
+      if (!res.read) throw new Error(`${this.upstream}: the pipeline returned an answer it did not read`);
       // Our reading of the body has the same shape as the gateway's response type.
-      return parseGraphQLAnswer(this.upstream, res.statusCode, await res.body.text()) as GatewayGraphQLResponse;
+      return res.read.value as GatewayGraphQLResponse;
     } catch (error) {
       return { errors: [toGraphQLErrorJson(error)] } as GatewayGraphQLResponse;
     }

@@ -1,9 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { Transform, pipeline as pipeStreams, type Readable, type TransformCallback } from 'node:stream';
+import { Transform, type Readable, type TransformCallback } from 'node:stream';
 import type { LoadedConfig } from '../config/index.ts';
 import type { RequestContext } from '../context/request-context.ts';
-import { ClientClosedRequestError, PayloadTooLargeError, UpstreamUnavailableError } from '../errors/gateway-error.ts';
+import { ClientClosedRequestError, isGatewayError, PayloadTooLargeError } from '../errors/gateway-error.ts';
 import { targetFromUrl, type UpstreamRegistry } from '../upstream/registry.ts';
+import { bodyLimits, classifyTransportError } from '../upstream/transport.ts';
 import type { HttpMethod } from '../upstream/types.ts';
 import { clientResponseHeaders, upstreamRequestHeaders } from './forward-headers.ts';
 import { normalizePath } from './normalize-path.ts';
@@ -15,7 +16,10 @@ const IDEMPOTENT_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'PUT', '
 /**
  * `ANY /api/v1/<route>/...`: streams the request to the route's upstream pipeline and the
  * response back, without buffering either body. Policies (breaker, retry, timeout,
- * bulkhead, identity) are the same pipeline the GraphQL doors use.
+ * bulkhead, identity) are the same pipeline the GraphQL doors use. The route's
+ * `maxResponseBytes` bounds the answer without buffering it: one that declares more is
+ * refused before its headers are sent (502 UPSTREAM_RESPONSE_TOO_LARGE, in the pipeline),
+ * one that streams more is cut at the limit (undici stops reading there).
  */
 export function createPassthrough(config: LoadedConfig, upstreams: UpstreamRegistry) {
   const table = new RouteTable(config.routes);
@@ -35,11 +39,16 @@ export function createPassthrough(config: LoadedConfig, upstreams: UpstreamRegis
     return match;
   };
 
-  /** The route's name for per-route policy, or undefined when nothing matches (the handler then says why). */
+  /**
+   * The route's name for per-route policy, or undefined when nothing matches (the handler
+   * then says why). A path that cannot be routed safely (dot segments, encoded slashes) is
+   * refused here, before authentication and rate limits: it is malformed whoever sends it.
+   */
   const routeNameOf = (req: IncomingMessage): string | undefined => {
     try {
       return matchOf(req).route.name;
-    } catch {
+    } catch (error) {
+      if (isGatewayError(error) && error.code === 'BAD_REQUEST') throw error;
       return undefined;
     }
   };
@@ -55,37 +64,53 @@ export function createPassthrough(config: LoadedConfig, upstreams: UpstreamRegis
     if (Number.isFinite(declared) && declared > limit) throw new PayloadTooLargeError(limit);
     const hasBody = (Number.isFinite(declared) && declared > 0) || req.headers['transfer-encoding'] !== undefined;
 
-    const upstreamRes = await pipe.call({
-      upstream: route.name,
-      method: method as HttpMethod,
-      path: upstreamPath + search,
-      headers: upstreamRequestHeaders(req, ctx.clientIp),
-      // pipeline (not pipe) so a client abort or an over-limit body destroys both ends.
-      body: hasBody ? pipeStreams(req, byteLimit(limit), () => undefined) : null,
-      idempotent: IDEMPOTENT_METHODS.has(method),
-      ctx,
-    });
+    const upload = hasBody ? limitedBody(req, limit) : null;
+    const upstreamRes = await pipe
+      .call({
+        upstream: route.name,
+        method: method as HttpMethod,
+        path: upstreamPath + search,
+        headers: upstreamRequestHeaders(req, ctx.clientIp),
+        body: upload?.body ?? null,
+        idempotent: IDEMPOTENT_METHODS.has(method),
+        ctx,
+      })
+      .catch((error: unknown) => {
+        // However the transport words an upload cut at the limit, the client's answer is the 413.
+        throw upload?.exceeded() ? new PayloadTooLargeError(limit) : error;
+      });
 
     res.writeHead(upstreamRes.statusCode, clientResponseHeaders(upstreamRes.headers));
     try {
       await relay(upstreamRes.body, res);
     } catch (error) {
-      // Headers are sent, so the edge can only cut the response; name why for the log.
-      throw ctx.signal.aborted ? new ClientClosedRequestError() : new UpstreamUnavailableError(route.name, error);
+      // Headers are sent, so the edge can only cut the response; name why for the log
+      // (UPSTREAM_RESPONSE_TOO_LARGE at the limit, UPSTREAM_TIMEOUT on an idle body, …).
+      throw ctx.signal.aborted ? new ClientClosedRequestError() : classifyTransportError(route.name, error, ctx.signal, bodyLimits(pipe.definition.policy));
     }
   };
   return { handle, routeNameOf };
 }
 
-/** Counts streamed bytes; past the limit the upload fails and the upstream call aborts. */
-function byteLimit(limit: number): Transform {
+/**
+ * The request body as the upstream call's body, counted: past the limit the upload fails
+ * (and with it the upstream call), and a client that goes away mid-body aborts it too. The
+ * request itself is never destroyed (pipe, not pipeline): that would destroy its socket,
+ * and the 413 with it; the edge drains what the client still sends (refused-body.ts).
+ */
+function limitedBody(req: IncomingMessage, limit: number): { body: Readable; exceeded(): boolean } {
   let seen = 0;
-  return new Transform({
+  const body = new Transform({
     transform(chunk: Buffer, _enc: BufferEncoding, done: TransformCallback) {
       seen += chunk.length;
       done(seen > limit ? new PayloadTooLargeError(limit) : null, chunk);
     },
   });
+  req.pipe(body);
+  req.once('close', () => {
+    if (!req.complete) body.destroy(new ClientClosedRequestError());
+  });
+  return { body, exceeded: () => seen > limit };
 }
 
 /**

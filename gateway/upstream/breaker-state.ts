@@ -10,14 +10,25 @@ interface Bucket {
 }
 
 /**
- * The breaker's state machine for one upstream target.
- * closed → open: failure rate over the rolling window ≥ threshold (once `minimumRequests`
- * calls were seen), or `consecutiveFailures` in a row.
+ * The health of one upstream target, from two separate signals (Envoy's outlier ejection
+ * beside active health checking), each undone only by itself:
+ *
+ * The traffic breaker. closed → open: failure rate over the rolling window ≥ threshold
+ * (once `minimumRequests` calls were seen), or `consecutiveFailures` in a row.
  * open → half-open: after `openMs`; up to `halfOpenProbes` calls go through.
  * half-open → closed when that many probes succeed; → open again on any probe failure.
+ *
+ * Active health checks. A failed check ejects the target, a passing one re-admits it. A
+ * check never closes (or reopens) the traffic breaker: a target whose checks pass while
+ * its traffic fails would otherwise be closed between failures and fail again.
+ *
+ * A target takes calls when neither signal holds it out; `state` is what callers see
+ * (metrics, spans): `open` while ejected, otherwise the traffic breaker's state.
  */
 export class BreakerStateMachine {
   #state: BreakerState = 'closed';
+  #ejected = false;
+  #lastHealthCheckAt = 0;
   #openUntil = 0;
   #probesInFlight = 0;
   #probeSuccesses = 0;
@@ -34,16 +45,34 @@ export class BreakerStateMachine {
   }
 
   get state(): BreakerState {
+    return this.#ejected ? 'open' : this.#state;
+  }
+
+  /** The traffic breaker's own state, whatever the health checks say. */
+  get trafficState(): BreakerState {
     return this.#state;
   }
 
-  /** Seconds until the next probe may go through (for Retry-After). */
+  /** Whether failed health checks hold the target out. */
+  get ejected(): boolean {
+    return this.#ejected;
+  }
+
+  /**
+   * Seconds until a call may go through again (for Retry-After): the rest of the open
+   * period, or, while ejected, until the next health check could re-admit the target;
+   * at least 1.
+   */
   retryAfterSeconds(): number {
-    return Math.max(1, Math.ceil((this.#openUntil - this.now()) / 1000));
+    const now = this.now();
+    const untilHalfOpen = this.#state === 'open' ? this.#openUntil - now : 0;
+    const untilNextCheck = this.#ejected ? this.#lastHealthCheckAt + this.config.healthCheck.intervalMs - now : 0;
+    return Math.max(1, Math.ceil(Math.max(untilHalfOpen, untilNextCheck) / 1000));
   }
 
   /** Whether a call would be admitted now, without taking a probe slot (used by the balancer). */
   admits(): boolean {
+    if (this.#ejected) return false;
     if (this.#state === 'closed') return true;
     if (this.#state === 'open') return this.now() >= this.#openUntil;
     return this.#probeSlotFree();
@@ -51,6 +80,7 @@ export class BreakerStateMachine {
 
   /** Takes permission for one call; returns false when it must fail fast. */
   tryAcquire(): boolean {
+    if (this.#ejected) return false;
     if (this.#state === 'open') {
       if (this.now() < this.#openUntil) return false;
       this.#transition('half-open', 'open period elapsed');
@@ -101,10 +131,13 @@ export class BreakerStateMachine {
     }
   }
 
-  /** Active health check verdicts: a healthy probe closes an open breaker, a failed one opens it. */
+  /** An active health check's verdict: a failed one ejects the target, a passing one re-admits it. */
   healthCheck(healthy: boolean): void {
-    if (healthy && this.#state !== 'closed') this.#close('health check passed');
-    else if (!healthy && this.#state !== 'open') this.#open('health check failed');
+    this.#lastHealthCheckAt = this.now();
+    if (this.#ejected !== healthy) return;
+    const from = this.state;
+    this.#ejected = !healthy;
+    this.#report(from, healthy ? 'health check passed' : 'health check failed');
   }
 
   #open(reason: string): void {
@@ -121,11 +154,17 @@ export class BreakerStateMachine {
   }
 
   #transition(to: BreakerState, reason: string): void {
-    const from = this.#state;
-    if (from === to) return;
+    if (this.#state === to) return;
+    const from = this.state;
     this.#state = to;
     if (to === 'half-open') this.#probeSuccesses = 0;
-    this.onChange(from, to, reason);
+    this.#report(from, reason);
+  }
+
+  /** Reports a change of what callers see; a traffic transition while ejected changes nothing they see. */
+  #report(from: BreakerState, reason: string): void {
+    const to = this.state;
+    if (from !== to) this.onChange(from, to, reason);
   }
 
   #bucket(): Bucket {

@@ -1,6 +1,7 @@
 import { UpstreamOverloadedError } from '../errors/gateway-error.ts';
 import type { BulkheadConfig } from '../config/index.ts';
 import { abortFanoutOf } from '../context/abort-fanout.ts';
+import { onBodyDone } from './body-done.ts';
 import { inboundAbortError } from './timeout.ts';
 import type { Policy, UpstreamRequest } from './types.ts';
 
@@ -24,7 +25,7 @@ export function bulkheadPolicy(upstream: string, config: BulkheadConfig): Policy
     else active--;
   };
 
-  const acquire = (req: UpstreamRequest): Promise<void> => {
+  const acquire = (req: UpstreamRequest<unknown>): Promise<void> => {
     if (req.ctx.signal.aborted) return Promise.reject(inboundAbortError(upstream, req.ctx));
     if (active < config.maxConcurrent) {
       active++;
@@ -61,7 +62,7 @@ export function bulkheadPolicy(upstream: string, config: BulkheadConfig): Policy
       release();
       throw error;
     }
-    res.body.once('close', release);
+    onBodyDone(res.body, release);
     return res;
   };
 }

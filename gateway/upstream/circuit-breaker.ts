@@ -59,13 +59,18 @@ export function circuitBreakerPolicy(group: BreakerGroup): Policy {
   };
 }
 
-/** Errors that say the upstream is unwell. */
+/**
+ * Errors that say the upstream is unwell. A body the caller reads is part of the call
+ * (the read step is below this policy), so a 200 whose body is broken or stalls counts.
+ */
 const UPSTREAM_FAULTS: ReadonlySet<string> = new Set(['UPSTREAM_UNAVAILABLE', 'UPSTREAM_TIMEOUT', 'UPSTREAM_BAD_RESPONSE']);
 
 /**
  * Only the upstream's own faults count. A client that went away, or whose upload broke a
  * limit (the body stream fails the call with PAYLOAD_TOO_LARGE), says nothing about the
  * upstream's health: counting those would let one client open the breaker for everyone.
+ * So does an answer over `maxResponseBytes` (UPSTREAM_RESPONSE_TOO_LARGE): its size is
+ * usually what the client asked for, not a sign the upstream is failing.
  */
 function outcomeOf(error: unknown): Outcome {
   if (!isGatewayError(error)) return 'failure';

@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import { isGatewayError } from '../errors/gateway-error.ts';
+import { UpstreamBadResponseError, isGatewayError } from '../errors/gateway-error.ts';
 import { abortFanoutOf } from '../context/abort-fanout.ts';
 import type { RequestContext } from '../context/request-context.ts';
 import type { RetryConfig } from '../config/index.ts';
@@ -34,9 +34,14 @@ export function retryPolicy(upstream: string, config: RetryConfig, events: Upstr
         if (!canRetry(req, budget, config, attempt)) return res;
         await res.body.dump().catch(() => undefined);
       } catch (error) {
+        // A retryable status whose body the caller's reader refused (a 503 "down" to a
+        // GraphQL fetch) is still that status.
+        const status = error instanceof UpstreamBadResponseError ? error.answerStatus : undefined;
         const code = isGatewayError(error) ? error.code : undefined;
-        if (last || !code || !retryableCodes.has(code) || !canRetry(req, budget, config, attempt)) throw error;
-        reason = code;
+        if (status !== undefined && retryOn.has(status)) reason = `status ${status}`;
+        else if (code !== undefined && retryableCodes.has(code)) reason = code;
+        else throw error;
+        if (last || !canRetry(req, budget, config, attempt)) throw error;
       }
       events.onRetry?.({ upstream, attempt: attempt + 1, reason });
       await backoffSleep(backoff(config, attempt), req.ctx);
@@ -62,7 +67,7 @@ function backoffSleep(ms: number, ctx: RequestContext): Promise<void> {
   });
 }
 
-function canRetry(req: UpstreamRequest, budget: RetryBudget, config: RetryConfig, attempt: number): boolean {
+function canRetry(req: UpstreamRequest<unknown>, budget: RetryBudget, config: RetryConfig, attempt: number): boolean {
   if (req.ctx.signal.aborted) return false;
   // A retry that could not even start before the deadline only adds load.
   if (Date.now() + backoffCap(config, attempt) >= req.ctx.deadline) return false;

@@ -1,7 +1,7 @@
 import type { GraphQLFormattedError } from 'graphql';
 import type { RequestContext } from '../../context/request-context.ts';
 import { toGraphQLErrorJson } from '../../errors/render.ts';
-import type { UpstreamCall } from '../../upstream/types.ts';
+import type { BodyReader, UpstreamCall } from '../../upstream/types.ts';
 import { parseGraphQLAnswer } from '../graphql-answer.ts';
 import { identityKey } from './identity-key.ts';
 import { InflightRequests } from './inflight.ts';
@@ -80,20 +80,47 @@ export class SubgraphFetcher {
       idempotent: !request.mutation,
       ctx: request.ctx,
       operationName: request.operationName,
+      readBody: this.#readAnswer,
     });
-    return { status: res.statusCode, text: await res.body.text() };
+    if (!res.read) throw new Error(`${this.name}: the pipeline returned an answer it did not read`);
+    return res.read.value;
   }
+
+  /** Run by the pipeline inside the call: a body that is not a GraphQL answer fails the call there. */
+  readonly #readAnswer: BodyReader<RawAnswer> = (answer) => new RawAnswer(this.name, answer.statusCode, answer.text);
 }
 
 /** A shared call's outcome, with the request it ran under. */
 type SharedCall = { readonly ctx: RequestContext; readonly raw: RawAnswer } | { readonly ctx: RequestContext; readonly error: unknown };
 
-interface RawAnswer {
-  readonly status: number;
-  readonly text: string;
+/**
+ * A subgraph's answer as the pipeline read it: parsed once, inside the call, and its text
+ * kept, because callers sharing one call each need a copy of their own (merging writes
+ * into what it parsed): the first takes the parsed one, any other parses the text again.
+ */
+class RawAnswer {
+  #parsed: SubgraphAnswer | undefined;
+
+  constructor(
+    upstream: string,
+    readonly status: number,
+    readonly text: string,
+  ) {
+    this.#parsed = subgraphAnswer(upstream, status, text);
+  }
+
+  take(upstream: string): SubgraphAnswer {
+    const parsed = this.#parsed;
+    this.#parsed = undefined;
+    return parsed ?? subgraphAnswer(upstream, this.status, this.text);
+  }
 }
 
-function parseAnswer(upstream: string, { status, text }: RawAnswer): SubgraphAnswer {
+function parseAnswer(upstream: string, raw: RawAnswer): SubgraphAnswer {
+  return raw.take(upstream);
+}
+
+function subgraphAnswer(upstream: string, status: number, text: string): SubgraphAnswer {
   const { data, errors } = parseGraphQLAnswer(upstream, status, text);
   return { ...(data === undefined ? {} : { data }), ...(errors ? { errors } : {}) };
 }

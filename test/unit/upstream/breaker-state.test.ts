@@ -218,19 +218,47 @@ describe('BreakerStateMachine', () => {
     ]);
   });
 
-  it('a health check that passes while half-open closes it; one that fails reopens it', () => {
-    const { sm, call, advance } = breaker({ consecutiveFailures: 1, halfOpenProbes: 1 });
-    call('failure');
-    advance(5_000);
+  it('health checks never close a breaker traffic opened: it stays open for openMs, then half-opens on traffic', () => {
+    const { sm, call, advance, changes } = breaker({ consecutiveFailures: 5, openMs: 5_000, halfOpenProbes: 1 });
+    for (let i = 0; i < 5; i++) call('failure');
+    expect(sm.state).toBe('open');
+    advance(96);
+    sm.healthCheck(true);
+    expect(sm.state).toBe('open');
+    expect(sm.tryAcquire()).toBe(false);
+    advance(4_904);
+    sm.healthCheck(true);
     expect(sm.tryAcquire()).toBe(true);
     expect(sm.state).toBe('half-open');
-    sm.healthCheck(false);
-    expect(sm.state).toBe('open');
-    advance(5_000);
-    sm.record('failure', true); // the old probe ends; its slot is freed
-    expect(sm.tryAcquire()).toBe(true);
-    sm.healthCheck(true);
+    sm.record('success', true);
     expect(sm.state).toBe('closed');
+    expect(changes.map((c) => [c.to, c.reason])).toEqual([
+      ['open', '5 consecutive failures'],
+      ['half-open', 'open period elapsed'],
+      ['closed', 'half-open probes succeeded'],
+    ]);
+  });
+
+  it('a failed health check ejects a target whatever the traffic breaker says; only a passing one re-admits it', () => {
+    const { sm, call, advance, changes } = breaker({ consecutiveFailures: 1, openMs: 5_000, healthCheck: { intervalMs: 2_000 } });
+    call('failure');
+    sm.healthCheck(false);
+    advance(5_000);
+    // The open period is over, but the health check still holds the target out.
+    expect(sm.admits()).toBe(false);
+    expect(sm.tryAcquire()).toBe(false);
+    expect(sm.trafficState).toBe('open');
+    sm.healthCheck(false);
+    expect(sm.retryAfterSeconds()).toBe(2);
+    advance(1_000);
+    sm.healthCheck(true);
+    // Re-admitted, and the traffic breaker goes on where it was: its open period is over.
+    expect(sm.tryAcquire()).toBe(true);
+    expect(sm.state).toBe('half-open');
+    expect(changes.map((c) => [c.to, c.reason])).toEqual([
+      ['open', '1 consecutive failures'],
+      ['half-open', 'open period elapsed'],
+    ]);
   });
 
   it('Retry-After counts down the open period and is at least 1 s', () => {
