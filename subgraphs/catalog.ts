@@ -38,6 +38,8 @@ export interface StartAllOptions {
   host?: string;
   /** `default`: each service's own port (what supergraph.yaml routes to); `free`: port 0 each (tests). Default `default`. */
   ports?: 'default' | 'free';
+  /** Gateway signatures every service accepts. Default: `IDENTITY_SIGNING_KEYS`, else the dev key. */
+  signature?: StartOptions['signature'];
 }
 
 /**
@@ -46,7 +48,10 @@ export interface StartAllOptions {
  */
 export async function startAllServices(options: StartAllOptions = {}): Promise<StartedService[]> {
   const results = await Promise.allSettled(
-    SERVICES.map((s): Promise<StartedService> => s.start({ host: options.host ?? '127.0.0.1', port: options.ports === 'free' ? 0 : s.defaultPort })),
+    SERVICES.map(
+      (s): Promise<StartedService> =>
+        s.start({ host: options.host ?? '127.0.0.1', port: options.ports === 'free' ? 0 : s.defaultPort, ...(options.signature ? { signature: options.signature } : {}) }),
+    ),
   );
   const started = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
   const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');

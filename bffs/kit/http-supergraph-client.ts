@@ -30,6 +30,8 @@ export function createHttpSupergraphClient(call: UpstreamCall): SupergraphClient
       idempotent: op.type === 'query',
       ctx,
       operationName: op.name,
+      // The remote gateway verifies the token itself: not a credential to hide from it.
+      forwardsCredentials: true,
     });
     // GraphQL over HTTP: a 4xx/5xx with a GraphQL body (401, 429, 400) is still an answer.
     const { data, errors } = parseGraphQLAnswer(SUPERGRAPH_UPSTREAM, res.statusCode, await res.body.text());

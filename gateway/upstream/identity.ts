@@ -1,18 +1,28 @@
 import { context, propagation } from '@opentelemetry/api';
 import type { Principal } from '../context/principal.ts';
-import { isGatewayOwned } from './gateway-headers.ts';
+import { isCredential, isGatewayOwned } from './gateway-headers.ts';
 import type { Policy } from './types.ts';
 
+export interface IdentityPolicyOptions {
+  /** Forward the client's `Authorization` and `X-API-Key` (the upstream's `forwardCredentials`). Default: strip them. */
+  readonly forwardCredentials: boolean;
+}
+
 /**
- * Strips client-sent copies of gateway-owned headers, then adds the verified identity and
- * correlation headers. Every door's calls pass here, so no door can forget it.
+ * Strips client-sent copies of gateway-owned headers and, unless the upstream asks for
+ * them, the credentials the gateway consumed; then adds the verified identity and
+ * correlation headers (signed per attempt by sign-request.ts). Every door's calls pass
+ * here, so no door can forget it.
  */
-export function identityPolicy(): Policy {
+export function identityPolicy(options: IdentityPolicyOptions): Policy {
+  const stripCredentials = (name: string): boolean => isGatewayOwned(name) || isCredential(name);
+  const stripDefault = options.forwardCredentials ? isGatewayOwned : stripCredentials;
   return (next) => (req) => {
+    const strip = req.forwardsCredentials ? isGatewayOwned : stripDefault;
     // Names are lower-cased so a door's `X-Request-Id` cannot ride along beside ours.
     const headers: Record<string, string | string[]> = {};
     for (const [name, value] of Object.entries(req.headers)) {
-      if (!isGatewayOwned(name)) headers[name.toLowerCase()] = value;
+      if (!strip(name)) headers[name.toLowerCase()] = value;
     }
     Object.assign(headers, identityHeaders(req.ctx.principal));
     headers['x-request-id'] = req.ctx.requestId;

@@ -1,9 +1,9 @@
 import type { IncomingHttpHeaders } from 'node:http';
 
 /**
- * Who the gateway says is calling. Subgraphs trust these headers because the gateway
- * strips any client copy before setting them (gateway/upstream/gateway-headers.ts); run
- * alone, a subgraph simply believes whoever calls it, which is what the demo needs.
+ * Who the gateway says is calling. Read only from a request whose gateway signature
+ * verified (gateway-signature.ts): the signature covers exactly these headers, so they are
+ * the gateway's (which strips any client copy before setting them), not the caller's.
  */
 export interface Identity {
   readonly userId: string | null;

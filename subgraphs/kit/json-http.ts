@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { bodyMatchesSignature } from './signed-body.ts';
 
 /** Error bodies of the demo services: a stable code and a message, nothing else. */
 export interface ErrorBody {
@@ -16,19 +17,19 @@ export function sendError(res: ServerResponse, status: number, error: string, me
   sendJson(res, status, { error, message } satisfies ErrorBody, headers);
 }
 
-/** Thrown by readJson; handlers turn it into a 400 or 413. */
+/** Thrown by readJson; handlers turn it into a 400 or 413 (a 401 when the body is not the one signed). */
 export class BodyError extends Error {
   constructor(
-    readonly status: 400 | 413,
-    readonly code: 'BAD_JSON' | 'PAYLOAD_TOO_LARGE',
+    readonly status: 400 | 401 | 413,
+    readonly code: 'BAD_JSON' | 'PAYLOAD_TOO_LARGE' | 'SIGNATURE_INVALID',
     message: string,
   ) {
     super(message);
   }
 }
 
-/** Reads and parses a JSON body of at most `limitBytes`. An empty body is bad JSON too. */
-export async function readJson(req: IncomingMessage, limitBytes = 1_048_576): Promise<unknown> {
+/** Reads a whole body of at most `limitBytes`. */
+export async function readBody(req: IncomingMessage, limitBytes: number): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {
@@ -36,7 +37,21 @@ export async function readJson(req: IncomingMessage, limitBytes = 1_048_576): Pr
     if (size > limitBytes) throw new BodyError(413, 'PAYLOAD_TOO_LARGE', `body exceeds ${limitBytes} bytes`);
     chunks.push(chunk);
   }
-  const text = Buffer.concat(chunks, size).toString('utf8');
+  return Buffer.concat(chunks, size);
+}
+
+/**
+ * Reads and parses a JSON body of at most `limitBytes`. An empty body is bad JSON too; a
+ * body whose digest the gateway signed must be that body.
+ */
+export async function readJson(req: IncomingMessage, limitBytes = 1_048_576): Promise<unknown> {
+  const body = await readBody(req, limitBytes);
+  if (!bodyMatchesSignature(req, body)) throw new BodyError(401, 'SIGNATURE_INVALID', 'the body is not the one the gateway signed');
+  return parseJson(body);
+}
+
+export function parseJson(body: Buffer): unknown {
+  const text = body.toString('utf8');
   try {
     return JSON.parse(text) as unknown;
   } catch (error) {

@@ -1,5 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { SignatureVerifier } from '../../gateway/identity-signing/verify.ts';
+import { checkNoBodyClaim, sendRefusal, verifyRequest } from './gateway-signature.ts';
 import { BodyError, sendError } from './json-http.ts';
+import { expectBodyDigest } from './signed-body.ts';
 
 export type RouteHandler = (
   req: IncomingMessage,
@@ -13,19 +16,31 @@ export interface Route {
   /** Segments; `:name` captures one segment. */
   readonly path: string;
   readonly handler: RouteHandler;
+  /** Answered without the gateway's signature (health checks). Default false. */
+  readonly public?: boolean;
 }
 
 /**
  * A tiny router for the REST demo services: exact segment matches with `:param`
  * captures, 405 with Allow when the path exists under another method, 404 JSON otherwise,
  * and BodyError (bad JSON, too large) answered as 400/413.
+ *
+ * Every route but a `public` one needs the gateway's signature (over the request target
+ * as received: these services sit at their origin's root), checked before anything else,
+ * so an unsigned caller learns nothing, not even which paths exist.
  */
-export function router(routes: readonly Route[]): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
+export function router(routes: readonly Route[], verifier: SignatureVerifier): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
   const compiled = routes.map((r) => ({ ...r, segments: split(r.path) }));
   return async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://service.invalid');
     const segments = split(url.pathname);
     const method = req.method ?? 'GET';
+    if (!compiled.some((r) => r.public === true && r.method === method && match(r.segments, segments))) {
+      const verified = verifyRequest(verifier, req, req.url ?? '/');
+      const checked = verified.ok ? checkNoBodyClaim(verified, req) : verified;
+      if (!checked.ok) return sendRefusal(res, checked, 'rest');
+      expectBodyDigest(req, checked.bodyDigest);
+    }
     const allowed: string[] = [];
     for (const route of compiled) {
       const params = match(route.segments, segments);
@@ -38,7 +53,8 @@ export function router(routes: readonly Route[]): (req: IncomingMessage, res: Se
         await route.handler(req, res, params, url.searchParams);
       } catch (error) {
         if (!(error instanceof BodyError) || res.headersSent) throw error;
-        sendError(res, error.status, error.code, error.message);
+        if (error.code === 'SIGNATURE_INVALID') sendRefusal(res, { code: error.code, message: error.message }, 'rest');
+        else sendError(res, error.status, error.code, error.message);
       }
       return;
     }

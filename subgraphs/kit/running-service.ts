@@ -1,3 +1,5 @@
+import type { SignatureOptions } from './gateway-signature.ts';
+
 /** Whether a service speaks GraphQL federation (behind /graphql) or plain REST (behind /api/v1). */
 export type ServiceKind = 'subgraph' | 'rest';
 
@@ -17,6 +19,8 @@ export interface StartOptions {
   host?: string;
   /** 0 picks a free port. Default: the service's own default port. */
   port?: number;
+  /** Which gateway signatures are accepted. Default: `IDENTITY_SIGNING_KEYS` from the environment, else the dev key. */
+  signature?: SignatureOptions;
 }
 
 /** A running REST service: `url` is its origin, with no path. */

@@ -5,9 +5,10 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import { parse } from 'graphql';
+import { checkBody, createServiceVerifier, sendRefusal, verifyRequest } from './gateway-signature.ts';
 import { startHttpService } from './http-service.ts';
 import { identityFromHeaders, type Identity } from './identity.ts';
-import { BodyError, readJson, sendError, sendJson } from './json-http.ts';
+import { BodyError, parseJson, readBody, sendError, sendJson } from './json-http.ts';
 import { LoaderStats, type LoaderCount } from './loader-stats.ts';
 import type { RunningService, StartOptions } from './running-service.ts';
 
@@ -51,11 +52,20 @@ export function subgraphSdl(name: string): string {
   return readFileSync(new URL(`${name}.graphql`, SCHEMA_DIR), 'utf8');
 }
 
+const GRAPHQL_PATH = '/graphql';
+
 /**
  * Runs one subgraph: `buildSubgraphSchema` over its SDL in schema/ and its resolvers, on
  * Apollo Server bridged to node:http. Routes: `/graphql` (GET and POST), `/health`, `/stats`.
+ *
+ * `/graphql` answers only requests the gateway signed (gateway-signature.ts): 401 with
+ * `SIGNATURE_REQUIRED`, `SIGNATURE_INVALID` or `SIGNATURE_EXPIRED` otherwise. The signed
+ * path is the target below `/graphql` (the gateway signs the path below the routing URL,
+ * so a proxy that rewrites the prefix does not break it), and a POST's body must be the
+ * one whose digest was signed.
  */
 export async function serveSubgraph<Loaders>(def: SubgraphDefinition<Loaders>, options: StartOptions = {}): Promise<RunningSubgraph> {
+  const verifier = createServiceVerifier(options.signature);
   const schema = buildSubgraphSchema([{ typeDefs: parse(subgraphSdl(def.name)), resolvers: def.resolvers }]);
   const apollo = new ApolloServer<SubgraphContext<Loaders>>({
     schema,
@@ -69,12 +79,18 @@ export async function serveSubgraph<Loaders>(def: SubgraphDefinition<Loaders>, o
   const stats = new LoaderStats();
 
   const graphql = async (req: IncomingMessage, res: ServerResponse, search: string): Promise<void> => {
+    const verified = verifyRequest(verifier, req, (req.url ?? '').slice(GRAPHQL_PATH.length));
+    if (!verified.ok) return sendRefusal(res, verified, 'graphql');
     const method = req.method ?? 'GET';
     if (method !== 'GET' && method !== 'POST') return sendError(res, 405, 'METHOD_NOT_ALLOWED', `${method} is not allowed`, { allow: 'GET, POST' });
     let body: unknown;
     if (method === 'POST') {
       try {
-        body = await readJson(req, BODY_LIMIT_BYTES);
+        const bytes = await readBody(req, BODY_LIMIT_BYTES);
+        // Every GraphQL POST goes to the same path: only the body says what is asked.
+        const checked = checkBody(verified, bytes, true);
+        if (!checked.ok) return sendRefusal(res, checked, 'graphql');
+        body = parseJson(bytes);
       } catch (error) {
         if (error instanceof BodyError) return sendJson(res, error.status, { errors: [{ message: error.message, extensions: { code: error.code } }] });
         throw error;
@@ -107,7 +123,7 @@ export async function serveSubgraph<Loaders>(def: SubgraphDefinition<Loaders>, o
       const url = req.url ?? '/';
       const q = url.indexOf('?');
       const path = q >= 0 ? url.slice(0, q) : url;
-      if (path === '/graphql') return graphql(req, res, q >= 0 ? url.slice(q) : '');
+      if (path === GRAPHQL_PATH) return graphql(req, res, q >= 0 ? url.slice(q) : '');
       if (path === '/health' && req.method === 'GET') return sendJson(res, 200, { status: 'ok', service: def.name });
       if (path === '/stats' && req.method === 'GET') return sendJson(res, 200, { service: def.name, loaders: stats.snapshot() });
       sendError(res, 404, 'NOT_FOUND', `no route for ${req.method ?? 'GET'} ${path}`);

@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { ApolloGateway } from '@apollo/gateway';
+import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { startStandaloneServer } from '@apollo/server/standalone';
 import { supergraphForApolloGateway } from '../../gateway/graphql/authorization/features.ts';
+import { signingFetcher } from '../helpers/gateway-signature.ts';
 
 /**
  * The baseline: stock @apollo/gateway on @apollo/server with default settings, serving the
@@ -17,6 +18,14 @@ for (const [name, url] of Object.entries(urls)) {
 }
 // Stock @apollo/gateway refuses a supergraph whose @authenticated/@requiresScopes links are
 // `for: SECURITY` (it enforces neither): it gets the copy our gateway hands its own planner.
-const server = new ApolloServer({ gateway: new ApolloGateway({ supergraphSdl: supergraphForApolloGateway(sdl) }) });
+// Its own data source and HTTP client (what ApolloGateway builds by default), each fetch
+// signed with the dev key as ours signs: the demo subgraphs answer nothing unsigned, and
+// both gateways then pay for an HMAC per subgraph call.
+const buildService = ({ url }: { url?: string }): RemoteGraphQLDataSource => {
+  const source = new RemoteGraphQLDataSource({ url });
+  source.fetcher = signingFetcher(source.fetcher, url);
+  return source;
+};
+const server = new ApolloServer({ gateway: new ApolloGateway({ supergraphSdl: supergraphForApolloGateway(sdl), buildService }) });
 const { url } = await startStandaloneServer(server, { listen: { host: '127.0.0.1', port: Number(process.env.PORT ?? 0) } });
 process.stdout.write(`STOCK READY ${url}\n`);

@@ -3,6 +3,7 @@ import { ApolloGateway, RemoteGraphQLDataSource } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { startStandaloneServer } from '@apollo/server/standalone';
 import { supergraphForApolloGateway } from '../../gateway/graphql/authorization/features.ts';
+import { signingFetcher } from './gateway-signature.ts';
 
 export interface StockGateway {
   /** The GraphQL endpoint (`http://127.0.0.1:<port>/`: the standalone server answers on every path). */
@@ -32,8 +33,10 @@ interface StockContext {
  * (the bench runs the same thing in a child process, test/bench/stock-gateway.ts). It gets
  * the supergraph copy our gateway hands its own planner (`supergraphForApolloGateway`:
  * stock refuses `for: SECURITY` links it does not enforce); its data sources are stock
- * `RemoteGraphQLDataSource`s with two changes, both below: Node's fetch as the HTTP
- * client, and the `forwardHeaders` a test asks for; and no stack traces in errors.
+ * `RemoteGraphQLDataSource`s with three changes, all below: Node's fetch as the HTTP
+ * client, each fetch signed with the dev key (as our gateway signs; the demo subgraphs
+ * answer nothing unsigned), and the `forwardHeaders` a test asks for; and no stack traces
+ * in errors.
  */
 export async function startStockGateway(supergraphSdl: string, options: StockGatewayOptions = {}): Promise<StockGateway> {
   let sdl = supergraphSdl;
@@ -53,7 +56,8 @@ export async function startStockGateway(supergraphSdl: string, options: StockGat
         // that moment (node's 5 s keep-alive) and the fetch fails with ECONNRESET. That is
         // a flake of stock's HTTP client, not of the executor these tests compare with;
         // Node's fetch (undici) drops idle sockets before the server does.
-        fetcher: fetch,
+        // Signed as our gateway signs: the demo subgraphs answer nothing else.
+        fetcher: signingFetcher(fetch, url),
         willSendRequest({ request, context }) {
           for (const name of forward) {
             const value = context.headers?.[name];

@@ -1,9 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeAllServices, SERVICES, serviceNamed, startAllServices, type StartedService } from '../../subgraphs/catalog.ts';
+import { signAsGateway } from '../helpers/gateway-signature.ts';
 
 /**
  * The demo upstreams on their own: every service on a free loopback port, called over real
- * HTTP. The numbers asserted here are the seed facts the other suites build on.
+ * HTTP. The numbers asserted here are the seed facts the other suites build on. They answer
+ * only the gateway, so each call is signed as the gateway signs (test/integration/identity
+ * proves what happens otherwise).
  */
 let services: StartedService[] = [];
 
@@ -21,17 +24,21 @@ interface GraphQLBody {
 }
 
 async function gql(subgraph: string, query: string, variables: Record<string, unknown> = {}, headers: Record<string, string> = {}): Promise<GraphQLBody> {
-  const res = await fetch(serviceNamed(services, subgraph, 'subgraph').url, {
+  const url = serviceNamed(services, subgraph, 'subgraph').url;
+  const body = JSON.stringify({ query, variables });
+  const res = await fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', ...headers },
-    body: JSON.stringify({ query, variables }),
+    headers: { 'content-type': 'application/json', ...headers, ...signAsGateway({ method: 'POST', url, base: url, headers, body }) },
+    body,
   });
   expect(res.status).toBe(200);
   return (await res.json()) as GraphQLBody;
 }
 
-function rest(name: string, path: string, init: RequestInit = {}): Promise<Response> {
-  return fetch(`${serviceNamed(services, name, 'rest').url}${path}`, init);
+function rest(name: string, path: string, init: { method?: string; headers?: Record<string, string>; body?: string | Uint8Array } = {}): Promise<Response> {
+  const base = serviceNamed(services, name, 'rest').url;
+  const signature = signAsGateway({ method: init.method ?? 'GET', url: `${base}${path}`, base, headers: init.headers ?? {}, body: init.body });
+  return fetch(`${base}${path}`, { ...init, headers: { ...init.headers, ...signature } });
 }
 
 const ENTITIES = 'query ($r: [_Any!]!) { _entities(representations: $r) { __typename ...F } }';

@@ -5,6 +5,7 @@ import { ApolloServer } from '@apollo/server';
 import { closeAllServices, startAllServices, type StartedService } from '../../../subgraphs/catalog.ts';
 import { SupergraphFile } from '../../../gateway/graphql/supergraph-file.ts';
 import { supergraphForApolloGateway } from '../../../gateway/graphql/authorization/features.ts';
+import { signingFetcher } from '../../helpers/gateway-signature.ts';
 
 const COMMITTED = readFileSync('schema/supergraph.graphql', 'utf8');
 // What @apollo/gateway itself is handed: it refuses `for: SECURITY` features it does not
@@ -50,7 +51,12 @@ describe('@apollo/gateway update with a bad supergraph', () => {
       const gateway = new ApolloGateway({
         supergraphSdl: manager,
         validateSupergraph,
-        buildService: ({ name }) => new RemoteGraphQLDataSource({ url: urls.get(name) as string }),
+        // Signed as our gateway signs: the demo subgraphs answer nothing unsigned.
+        buildService: ({ name }) => {
+          const source = new RemoteGraphQLDataSource({ url: urls.get(name) });
+          source.fetcher = signingFetcher(source.fetcher, urls.get(name));
+          return source;
+        },
         logger: { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} },
       });
       const apollo = new ApolloServer({ gateway });
