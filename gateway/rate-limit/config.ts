@@ -68,11 +68,20 @@ export const rateLimitConfigSchema = z.strictObject({
   /**
    * Per-tier limits of the shared bucket every door draws from (unless overridden below).
    * Users and consumers carry a tier; anonymous callers are `anonymous`.
-   * Defaults per window: anonymous 60, free 300, standard 1200, premium 6000, enterprise 30000.
+   * Defaults per window: anonymous 1200, free 300, standard 1200, premium 6000, enterprise 30000.
+   *
+   * `anonymous` is per client address (an IPv6 /64), and an address is often a crowd:
+   * mobile carriers put tens of subscribers behind one public IPv4 address (carrier-grade
+   * NAT), as do offices and campus Wi-Fi. An app session makes some 10–30 requests a
+   * minute, so 1200 (20 a second sustained, a burst of 1200) serves 40+ active sessions
+   * behind one address, where the old 60 refused the second phone on a NAT, and the
+   * GraphQL-over-HTTP audit (61 requests) from one machine. It still cuts a flood from
+   * one address to 20 requests a second; what one request may cost is bounded by
+   * `operationLimits` and the `expensive` bucket. A user's tier bucket is per person.
    */
   tiers: z
     .strictObject({
-      anonymous: tierLimit(60),
+      anonymous: tierLimit(1_200),
       free: tierLimit(300),
       standard: tierLimit(1_200),
       premium: tierLimit(6_000),
@@ -93,17 +102,25 @@ export const rateLimitConfigSchema = z.strictObject({
    * Routes with their own bucket, by name: a REST route's `name`, or any name a door passes
    * as `route` (e.g. a BFF client). Wins over `doors`. Default none.
    */
-  routes: z.record(z.string().min(1), limitOverrideSchema).default({}),
+  routes: z
+    .record(z.string().regex(/^[\x20-\x7e]+$/, 'printable ASCII: it names the policy in the RateLimit headers'), limitOverrideSchema)
+    .default({}),
   /**
    * A second bucket for expensive requests (a GraphQL operation whose estimated cost is
    * above `costThreshold`): drawn from in addition to the normal one.
-   * Default 30 per window for every tier, threshold 1000.
+   * Default 300 per window for every tier, threshold 1000.
+   *
+   * Per identity, so for anonymous callers per address, shared like the anonymous bucket
+   * (see `tiers`): 300 (5 a second) is a quarter of an address's requests, enough for list
+   * screens opened by a NAT's worth of sessions, where 30 allowed one expensive screen a
+   * minute per address. Abuse stays bounded: each such request is still held to
+   * `operationLimits.maxCost`, and a tier's bucket caps the total.
    */
   expensive: limitOverrideSchema
     .extend({
       /** Estimated operation cost above which a request is expensive. Default 1000. */
       costThreshold: positiveInt.default(1_000),
-      limit: positiveInt.default(30),
+      limit: positiveInt.default(300),
     })
     .prefault({}),
   redis: z
@@ -145,6 +162,13 @@ export const rateLimitConfigSchema = z.strictObject({
   trustedProxies: z
     .array(z.string().refine(isTrustedProxySpec, 'an IP, a CIDR, or loopback/linklocal/uniquelocal'))
     .default([]),
+  /**
+   * Also send the old drafts' `RateLimit-Limit`, `RateLimit-Remaining` and
+   * `RateLimit-Reset` beside draft-11's `RateLimit-Policy` and `RateLimit` (headers.ts), for
+   * clients that still read them. Off by default: three more fields on every response, for
+   * a syntax the IETF draft has dropped. Default false.
+   */
+  legacyHeaders: z.boolean().default(false),
   /** Anonymous IPv6 callers are limited per network of this prefix length. Default 64. */
   ipv6PrefixLength: z.number().int().min(16).max(128).default(64),
 });

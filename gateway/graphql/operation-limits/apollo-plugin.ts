@@ -4,6 +4,7 @@ import { findViolationIn } from './check.ts';
 import type { OperationLimitsConfig } from './config.ts';
 import { useSupergraphCostDirectives } from './cost-directives.ts';
 import { findSourceViolation } from './source.ts';
+import { findUnrunnableOperation } from './operation-selection.ts';
 import { toOperationLimitError, type OperationLimitViolation } from './violation.ts';
 import { fragmentsOf } from './walk.ts';
 
@@ -18,7 +19,9 @@ export interface OperationLimitsPluginOptions {
  * Depth, aliases, root fields and cost are checked in `didResolveOperation` (parsed,
  * validated, operation chosen) on the operation that will run, with the request's
  * variables. Rejections are GraphQLErrors with `extensions.code = OPERATION_LIMIT_EXCEEDED`,
- * the limit, value and max, and HTTP 400.
+ * the limit, value and max, and HTTP 400. A request whose operation cannot run (an
+ * `operationName` that selects none, a root type the schema lacks) is refused first,
+ * `INVALID_OPERATION_NAME` / `BAD_REQUEST` (operation-selection.ts).
  *
  * Source limits (bytes, tokens) belong before Apollo: a plugin cannot refuse a request
  * before parsing (Apollo turns a throw from `didResolveSource` into a 500). So:
@@ -64,7 +67,10 @@ export function operationLimitsPlugin<TContext extends BaseContext>(
         },
         async didResolveOperation({ document, operation, request, schema }) {
           if (sourceViolation) reject(sourceViolation);
-          if (!operation) return;
+          // Fail closed: no limit can be measured on an operation that was not resolved.
+          const unrunnable = findUnrunnableOperation(document, operation, request.operationName, schema);
+          if (unrunnable) throw toGraphQLError(unrunnable, 'request');
+          if (!operation) return; // refused just above; narrows the type
           const violation = findViolationIn(operation, fragmentsOf(document), config, { schema, variables: request.variables });
           if (violation) reject(violation);
         },

@@ -24,6 +24,13 @@ export const operationLimitsConfigSchema = z.strictObject({
   /** Bytes (UTF-8) of the document text. Default 65536 (64 KiB). */
   maxDocumentBytes: positiveInt.default(64 * 1024),
   /**
+   * Deepest nesting of the request's JSON: a POST body, a GET's `variables` and
+   * `extensions` (`{"variables": {"a": [1]}}` is 3). Real inputs nest a handful of levels;
+   * thousands overflowed the stack of what walks variables afterwards (a 500). Counted on
+   * the text before parsing. Default 64.
+   */
+  maxJsonDepth: positiveInt.default(64),
+  /**
    * Estimated cost: every field costs 1 (or its `@cost(weight:)`), and everything under a
    * list field is multiplied by the list's size; an abstract type costs its costliest
    * possible type, not the sum of its fragments (see `cost.ts`). Default 5000.

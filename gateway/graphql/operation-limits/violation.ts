@@ -27,6 +27,9 @@ export function describeViolation(v: OperationLimitViolation): string {
       return `Batched requests are not accepted (received ${v.value} operations)`;
     case 'maxOperations':
       return `Batch of ${v.value} operations exceeds the limit of ${v.max}`;
+    case 'maxJsonDepth':
+      // counting stops one past the limit: the value is a lower bound
+      return `Request JSON nests deeper than the limit of ${v.max} levels`;
     default:
       return unreachable(v.limit);
   }

@@ -7,9 +7,9 @@ import { rawRequest } from '../../helpers/upstream-raw-http.ts';
 /**
  * Path traversal through the passthrough, sent as raw bytes (fetch and most clients
  * normalise paths before sending). The route `x` forwards to `<upstream>/base`; an
- * `admin` upstream sits beside it on another route. Whatever the client sends, the `x`
- * upstream may only ever receive paths under `/base/`, and nothing may reach `admin`
- * unless the normalised path names its route.
+ * `admin` upstream sits beside it on another route. A path with dot segments (in any
+ * spelling) is refused, never resolved, so the `x` upstream only ever receives paths
+ * under `/base/`, and nothing reaches `admin` unless the path names its route as sent.
  */
 describe('REST passthrough path traversal (raw HTTP)', () => {
   let xUpstream: TestServer;
@@ -40,11 +40,11 @@ describe('REST passthrough path traversal (raw HTTP)', () => {
 
   it.each([
     // [raw path, expected gateway status]
-    ['/api/v1/x/../../admin', 404],
-    ['/api/v1/x/../../../../etc/passwd', 404],
-    ['/api/v1/x/%2e%2e/%2e%2e/admin', 404],
-    ['/api/v1/x/%2E%2E/%2E%2E/%2E%2E/etc/passwd', 404],
-    ['/api/v1/x/.%2e/.%2e/admin', 404],
+    ['/api/v1/x/../../admin', 400],
+    ['/api/v1/x/../../../../etc/passwd', 400],
+    ['/api/v1/x/%2e%2e/%2e%2e/admin', 400],
+    ['/api/v1/x/%2E%2E/%2E%2E/%2E%2E/etc/passwd', 400],
+    ['/api/v1/x/.%2e/.%2e/admin', 400],
     ['/api/v1/x/%252e%252e/%252e%252e/admin', 400],
     ['/api/v1/x/%252e%252e%252fadmin', 400],
     ['/api/v1/x/..%2f..%2fadmin', 400],
@@ -53,7 +53,11 @@ describe('REST passthrough path traversal (raw HTTP)', () => {
     ['/api/v1/x/..\\..\\admin', 400],
     ['/api/v1/x/..%5c..%5cadmin', 400],
     ['/api/v1/x/%00/admin', 400],
-    ['/api/v1/x/../internal/../../admin', 404],
+    ['/api/v1/x/../internal/../../admin', 400],
+    ['/api/v1/x/a/../b', 400],
+    ['/api/v1/x/a/%2e%2e/b', 400],
+    ['/api/v1/x/./a/./b', 400],
+    ['/api/v1/x/../internal/admin/users', 400],
     ['/api/v1/x/..;/admin', 400],
     ['/api/v1/x/%2e%2e;jsessionid=1/admin', 400],
   ])('%s is refused (%i) and reaches no upstream', async (path, status) => {
@@ -66,23 +70,13 @@ describe('REST passthrough path traversal (raw HTTP)', () => {
   });
 
   it.each([
-    ['/api/v1/x/a/../b', '/base/b'],
-    ['/api/v1/x/a/%2e%2e/b', '/base/b'],
-    ['/api/v1/x/./a/./b', '/base/a/b'],
     ['/api/v1/x//a///b', '/base/a/b'],
-    ['/api/v1/x/a/b/../../../x/c', '/base/c'],
     ['/api/v1/x/%61%62c', '/base/abc'],
     ['/api/v1/x/a?next=../../admin', '/base/a?next=../../admin'],
   ])('%s reaches the x upstream as %s, inside its base', async (path, expected) => {
     const res = await get(path);
     expect(res.status).toBe(200);
     expect(xUpstream.requests.at(-1)!.url).toBe(expected);
-  });
-
-  it('dot segments that climb out of one route land on the route the normalised path names, never with .. upstream', async () => {
-    const res = await get('/api/v1/x/../internal/admin/users');
-    expect(res.status).toBe(200);
-    expect(res.body).toBe('admin saw /users');
   });
 
   it('every path the x upstream ever received is under /base/ and free of dot segments and encoded separators', () => {

@@ -105,6 +105,7 @@ describe('operationLimits config', () => {
       maxRootFields: 20,
       maxTokens: 2_000,
       maxDocumentBytes: 65_536,
+      maxJsonDepth: 64,
       maxCost: 5_000,
       defaultListSize: 10,
       maxAssumedFanOut: 100,

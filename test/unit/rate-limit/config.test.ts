@@ -9,7 +9,7 @@ describe('rateLimit config', () => {
       algorithm: 'gcra',
       windowMs: 60_000,
       tiers: {
-        anonymous: { limit: 60 },
+        anonymous: { limit: 1_200 },
         free: { limit: 300 },
         standard: { limit: 1_200 },
         premium: { limit: 6_000 },
@@ -18,10 +18,11 @@ describe('rateLimit config', () => {
       fallbackTier: 'free',
       doors: {},
       routes: {},
-      expensive: { limit: 30, costThreshold: 1_000, tiers: {} },
+      expensive: { limit: 300, costThreshold: 1_000, tiers: {} },
       redis: { timeoutMs: 100, failMode: 'open', keyPrefix: 'bffgw:rl:', maxReconnectDelayMs: 2_000, connectTimeoutMs: 2_000 },
       memory: { maxKeys: 100_000 },
       trustedProxies: [],
+      legacyHeaders: false,
       ipv6PrefixLength: 64,
     });
   });

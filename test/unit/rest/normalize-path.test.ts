@@ -14,12 +14,7 @@ describe('normalizePath', () => {
     ['/api/v1/x/y', '/api/v1/x/y'],
     ['/api/v1/x/y/', '/api/v1/x/y/'],
     ['/api/v1//x///y', '/api/v1/x/y'],
-    ['/api/v1/x/./y', '/api/v1/x/y'],
-    ['/api/v1/x/a/../y', '/api/v1/x/y'],
-    ['/api/v1/x/../../admin', '/api/admin'],
-    ['/api/v1/x/%2e%2e/%2E%2E/admin', '/api/admin'],
-    ['/api/v1/x/.%2e/admin', '/api/v1/admin'],
-    ['/../../../etc/passwd', '/etc/passwd'],
+    ['/api/v1/x/..y/.z/y..', '/api/v1/x/..y/.z/y..'],
     ['/api/v1/%78/%7Eme', '/api/v1/x/~me'],
     ['/api/v1/x/caf%C3%A9', '/api/v1/x/caf%C3%A9'],
     ['/api/v1/x/a%20b', '/api/v1/x/a%20b'],
@@ -29,6 +24,16 @@ describe('normalizePath', () => {
   });
 
   it.each([
+    // Dot segments are refused, not resolved, in every spelling.
+    '/api/v1/x/./y',
+    '/api/v1/x/a/../y',
+    '/api/v1/x/a/..',
+    '/api/v1/x/../../admin',
+    '/api/v1/x/%2e%2e/%2E%2E/admin',
+    '/api/v1/x/%2E./admin',
+    '/api/v1/x/.%2e/admin',
+    '/api/v1/x/%2e/y',
+    '/../../../etc/passwd',
     '/api/v1/x/..%2fadmin',
     '/api/v1/x/..%2Fadmin',
     '/api/v1/x/%2e%2e%2fadmin',

@@ -51,6 +51,7 @@ export const E2E_OPERATIONS: readonly CorpusOperation[] = [
     query: `{ product(id: "p1") { id priceCents weightGrams shippingEstimateCents inStock } p6: product(id: "p6") { shippingEstimateCents } }`,
   },
   { name: 'e2e GET query', from: 'test/e2e/supergraph.test.ts', query: '{ product(id: "p1") { name } }', method: 'GET' },
+  { name: 'e2e user name (subgraph URL from env)', from: 'test/e2e/npm-start.test.ts', query: '{ user(id: "u1") { name } }' },
   { name: 'e2e POST of the GET query', from: 'test/e2e/supergraph.test.ts', query: '{ product(id: "p1") { name } }' },
   { name: 'e2e GET mutation (refused)', from: 'test/e2e/supergraph.test.ts', query: 'mutation { cancelOrder(id: "o4") { id } }', method: 'GET' },
   { name: 'e2e root __typename', from: 'test/e2e/supergraph.test.ts, auth.test.ts, rate-limit.test.ts', query: '{ __typename }' },
