@@ -5,7 +5,8 @@ import { isTracingActive } from '../telemetry/tracing.ts';
 
 /**
  * The request-level limit, after authentication (so a verified caller is keyed by its
- * subject, not its IP). `RateLimit-*` headers go on every response, allowed or not.
+ * subject, not its IP). `RateLimit-Policy` and `RateLimit` go on every response, allowed
+ * or not, and `Retry-After` (equal to `RateLimit`'s `t`) on a 429 (rate-limit/headers.ts).
  * With tracing on, the check is a `rate_limit.check` span of its own (store kind, tier,
  * scope, allowed, reason), so a slow Redis shows in the request's trace.
  */

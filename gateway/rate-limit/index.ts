@@ -19,7 +19,7 @@ export {
   type RateLimitDecisionEvent,
   type RateLimitedDoor,
 } from './limiter.ts';
-export { rateLimitHeaders } from './headers.ts';
+export { rateLimitHeaders, quotaPolicy, joinListField, RATE_LIMIT_LIST_FIELDS, type QuotaPolicy } from './headers.ts';
 export { compileTrustedProxies, resolveClientIp, normalizeIp, type TrustedProxies } from './client-ip.ts';
 export {
   createFieldRateLimiter,

@@ -3,7 +3,7 @@ import type { Door } from '../context/request-context.ts';
 import { RateLimitedError } from '../errors/gateway-error.ts';
 import { ipIdentity } from './client-ip.ts';
 import { tierNames, type LimitOverrideConfig, type RateLimitConfig, type Tier } from './config.ts';
-import { rateLimitHeaders } from './headers.ts';
+import { quotaPolicy, rateLimitHeaders, type QuotaPolicy } from './headers.ts';
 import type { Decision, DecisionReason, RateLimitStore } from './store.ts';
 
 /** The doors that are rate limited (`ops` — health, metrics — never is). */
@@ -33,7 +33,7 @@ export interface RateLimitResult {
   /** Who was counted: `u:<sub>`, `c:<consumer>` or `ip:<ip>`. */
   readonly identity: string;
   readonly decision: Decision;
-  /** Ready to send: `RateLimit-*` on every response, `Retry-After` when denied. */
+  /** Ready to send: `RateLimit-Policy` and `RateLimit` on every response, `Retry-After` when denied (headers.ts). */
   readonly headers: Readonly<Record<string, string>>;
 }
 
@@ -60,6 +60,8 @@ interface Bucket {
   readonly scope: string;
   readonly limit: number;
   readonly windowMs: number;
+  /** This bucket as the `RateLimit-Policy` names it (the scope), serialized once. */
+  readonly policy: QuotaPolicy;
 }
 
 type BucketsByTier = Readonly<Record<Tier, Bucket>>;
@@ -89,6 +91,7 @@ export function createRateLimiter(config: RateLimitConfig, store: RateLimitStore
     Object.entries(config.routes).map(([name, override]) => [name, bucketsFor(`route:${name}`, config, override)]),
   );
   const expensive = bucketsFor('expensive', config, config.expensive);
+  const headerOptions = Object.freeze({ legacy: config.legacyHeaders });
 
   const report = (event: RateLimitDecisionEvent): void => {
     try {
@@ -119,7 +122,7 @@ export function createRateLimiter(config: RateLimitConfig, store: RateLimitStore
         scope: bucket.scope,
         identity,
         decision,
-        headers: rateLimitHeaders(decision, bucket.windowMs),
+        headers: rateLimitHeaders(decision, bucket.policy, headerOptions),
       };
     },
   };
@@ -159,7 +162,7 @@ function bucketsFor(scope: string, config: RateLimitConfig, override: LimitOverr
   const entries = tierNames.map((tier): [Tier, Bucket] => {
     const own = override ? (override.tiers[tier] ?? override) : config.tiers[tier];
     const windowMs = own.windowMs ?? override?.windowMs ?? config.windowMs;
-    return [tier, Object.freeze({ scope, limit: own.limit, windowMs })];
+    return [tier, Object.freeze({ scope, limit: own.limit, windowMs, policy: quotaPolicy(scope, own.limit, windowMs) })];
   });
   return Object.freeze(Object.fromEntries(entries) as Record<Tier, Bucket>);
 }

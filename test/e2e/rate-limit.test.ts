@@ -9,6 +9,7 @@ import { requireSharedRedis, uniqueKeyPrefix } from '../helpers/redis-shared.ts'
 import { startRedisServer, type TestRedisServer } from '../helpers/redis-server.ts';
 import { startTestServer, type TestServer } from '../helpers/http-server.ts';
 import { signDevToken } from '../../gateway/auth/index.ts';
+import { rateLimitFields } from '../helpers/ratelimit-fields.ts';
 
 /** Rate limits through real gateways, with a real Redis between them. */
 
@@ -71,7 +72,7 @@ describe('rate limits shared through Redis', () => {
     }
   });
 
-  it('429 carries Retry-After and RateLimit-* (REST: problem+json; GraphQL: RATE_LIMITED), allowed responses carry RateLimit-*', async () => {
+  it('429 carries Retry-After and the RateLimit fields (REST: problem+json; GraphQL: RATE_LIMITED), allowed responses carry the RateLimit fields', async () => {
     const prefix = uniqueKeyPrefix('e2e-headers');
     const gw = await startGateway(
       limitedConfig('redis://127.0.0.1:6379', prefix, upstream.url, {
@@ -81,16 +82,17 @@ describe('rate limits shared through Redis', () => {
     try {
       const ok = await fetch(`${gw.url}/api/v1/echo/x`);
       expect(ok.status).toBe(200);
-      expect(ok.headers.get('ratelimit-limit')).toBe('2');
-      expect(ok.headers.get('ratelimit-remaining')).toBe('1');
-      expect(Number(ok.headers.get('ratelimit-reset'))).toBeGreaterThan(0);
+      expect(rateLimitFields(ok.headers).policy.get('global')).toEqual({ q: 2, w: 60 });
+      expect(rateLimitFields(ok.headers).limit.get('global')).toEqual({ r: 1, t: 30 });
       await (await fetch(`${gw.url}/api/v1/echo/x`)).arrayBuffer();
 
       const rest = await fetch(`${gw.url}/api/v1/echo/x`);
       expect(rest.status).toBe(429);
       expect(rest.headers.get('content-type')).toBe('application/problem+json');
+      const { r, t } = rateLimitFields(rest.headers).limit.get('global') ?? {};
+      expect(r).toBe(0);
       expect(Number(rest.headers.get('retry-after'))).toBeGreaterThan(0);
-      expect(rest.headers.get('ratelimit-remaining')).toBe('0');
+      expect(rest.headers.get('retry-after')).toBe(String(t));
       expect(await rest.json()).toMatchObject({ status: 429, code: 'RATE_LIMITED' });
 
       const gql = await fetch(`${gw.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ __typename }"}' });

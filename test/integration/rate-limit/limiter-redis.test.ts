@@ -7,6 +7,7 @@ import { RedisRateLimitStore } from '../../../gateway/rate-limit/redis-store.ts'
 import type { RateLimitStore } from '../../../gateway/rate-limit/store.ts';
 import { createLogger } from '../../../gateway/telemetry/logger.ts';
 import { requireSharedRedis, uniqueKeyPrefix } from '../../helpers/redis-shared.ts';
+import { rateLimitFields } from '../../helpers/ratelimit-fields.ts';
 
 /** The acceptance scenario, end to end through the limiter: two gateway instances, one Redis. */
 describe('rate limiter on Redis, two gateway instances', () => {
@@ -39,16 +40,21 @@ describe('rate limiter on Redis, two gateway instances', () => {
     const denied = results.filter((r) => !r.allowed);
     expect(admitted).toHaveLength(100);
     expect(denied).toHaveLength(200);
+    for (const r of results) expect(rateLimitFields(r.headers).policy.get('global')).toEqual({ q: 100, w: 60 });
     for (const r of admitted) {
-      expect(r.headers['ratelimit-limit']).toBe('100');
+      // One request back every 600 ms: never more than a second away.
+      expect(rateLimitFields(r.headers).limit.get('global')?.t).toBe(1);
       expect(r.headers['retry-after']).toBeUndefined();
     }
     for (const r of denied) {
       expect(r.reason).toBe('limit-exceeded');
-      expect(r.headers['ratelimit-remaining']).toBe('0');
-      expect(Number(r.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+      const { r: remaining, t } = rateLimitFields(r.headers).limit.get('global') ?? {};
+      expect(remaining).toBe(0);
+      // Redis' clock, the same numbers as the memory store: Retry-After is t.
+      expect(t).toBeGreaterThanOrEqual(1);
+      expect(r.headers['retry-after']).toBe(String(t));
     }
-    expect(new Set(admitted.map((r) => r.headers['ratelimit-remaining']))).toHaveProperty('size', 100);
+    expect(new Set(admitted.map((r) => rateLimitFields(r.headers).limit.get('global')?.r))).toHaveProperty('size', 100);
   });
 
   it('the memory store is picked when no Redis URL is configured', async () => {

@@ -13,6 +13,7 @@ import {
 import { MemoryRateLimitStore } from '../../../gateway/rate-limit/memory-store.ts';
 import { RedisRateLimitStore } from '../../../gateway/rate-limit/redis-store.ts';
 import type { Decision, FailMode, RateLimitStore } from '../../../gateway/rate-limit/store.ts';
+import { rateLimitFields } from '../../helpers/ratelimit-fields.ts';
 
 const user = (subject: string, tier = 'free'): Principal => ({ kind: 'user', subject, tier, scopes: [], roles: [] });
 const consumer = (name: string, tier = 'standard'): Principal => ({ kind: 'consumer', consumer: name, tier, scopes: [], roles: [] });
@@ -84,7 +85,7 @@ describe('createRateLimiter: who is counted, against what', () => {
     expect(odd.tier).toBe('standard');
     expect(store.calls.map(({ limit, windowMs }) => [limit, windowMs])).toEqual([
       [7, 5_000],
-      [60, 1_000],
+      [1_200, 1_000],
       [1_200, 1_000],
     ]);
   });
@@ -112,36 +113,74 @@ describe('createRateLimiter: who is counted, against what', () => {
     const { limiter, store } = setup({ tiers: { free: { limit: 100 } }, expensive: { limit: 2 } });
     const first = await limiter.check(req(user('a'), { expensive: true }));
     expect(first).toMatchObject({ allowed: true, scope: 'expensive' });
-    expect(first.headers['ratelimit-remaining']).toBe('1');
+    expect(rateLimitFields(first.headers).limit.get('expensive')).toMatchObject({ r: 1 });
     expect(store.calls.map((c) => c.key)).toEqual(['expensive:u:a']);
     await limiter.check(req(user('a'), { expensive: true }));
     const third = await limiter.check(req(user('a'), { expensive: true }));
     expect(third).toMatchObject({ allowed: false, scope: 'expensive', reason: 'limit-exceeded' });
     const cheap = await limiter.check(req(user('a')));
     expect(cheap).toMatchObject({ allowed: true, scope: 'global' });
-    expect(cheap.headers['ratelimit-remaining']).toBe('99'); // only the plain check drew from the request bucket
+    expect(rateLimitFields(cheap.headers).limit.get('global')).toMatchObject({ r: 99 }); // only the plain check drew from the request bucket
   });
 });
 
 describe('createRateLimiter: what the client hears', () => {
-  it('sends RateLimit-* on every response and Retry-After on a denial', async () => {
+  it('sends draft-11 RateLimit-Policy and RateLimit on every response, and on a denial Retry-After equal to t', async () => {
     const { limiter } = setup({ tiers: { free: { limit: 2, windowMs: 10_000 } } });
     const first = await limiter.check(req(user('a')));
-    expect(first.headers).toEqual({
-      'ratelimit-limit': '2',
-      'ratelimit-remaining': '1',
-      'ratelimit-reset': '5',
-      'ratelimit-policy': '2;w=10',
-    });
+    // One request back every 5 s: after the first of two, one remains and the next is 5 s away.
+    expect(first.headers).toEqual({ 'ratelimit-policy': '"global";q=2;w=10', ratelimit: '"global";r=1;t=5' });
     await limiter.check(req(user('a')));
     const denied = await limiter.check(req(user('a')));
     expect(denied.allowed).toBe(false);
-    expect(denied.headers).toMatchObject({
+    expect(denied.headers).toEqual({ 'ratelimit-policy': '"global";q=2;w=10', ratelimit: '"global";r=0;t=5', 'retry-after': '5' });
+  });
+
+  it('t is the seconds until the bucket admits again, the same as Retry-After, not the time until it is full', async () => {
+    // 5 a minute: one back every 12 s. The old RateLimit-Reset said 60 here, Retry-After 12.
+    const { limiter } = setup({ tiers: { free: { limit: 5, windowMs: 60_000 } } });
+    const admitted = [];
+    for (let i = 0; i < 5; i++) admitted.push(await limiter.check(req(user('a'))));
+    expect(admitted.map((r) => rateLimitFields(r.headers).limit.get('global'))).toEqual([
+      { r: 4, t: 12 },
+      { r: 3, t: 12 },
+      { r: 2, t: 12 },
+      { r: 1, t: 12 },
+      { r: 0, t: 12 },
+    ]);
+    const denied = await limiter.check(req(user('a')));
+    const fields = rateLimitFields(denied.headers);
+    expect(fields.policy.get('global')).toEqual({ q: 5, w: 60 });
+    expect(fields.limit.get('global')).toEqual({ r: 0, t: 12 });
+    expect(denied.headers['retry-after']).toBe('12');
+    expect(rateLimitedError(denied).headers['retry-after']).toBe('12');
+  });
+
+  it('names each policy by its bucket, as a Structured Field String (quotes escaped)', async () => {
+    const { limiter } = setup({ doors: { bff: { limit: 9 } }, routes: { 'say "hi"': { limit: 3, windowMs: 1_500 } } });
+    const door = await limiter.check(req(user('a'), { door: 'bff' }));
+    expect(door.headers['ratelimit-policy']).toBe('"door:bff";q=9;w=60');
+    const route = await limiter.check(req(user('a'), { door: 'rest', route: 'say "hi"' }));
+    expect(route.headers['ratelimit-policy']).toBe('"route:say \\"hi\\"";q=3;w=2');
+    expect(rateLimitFields(route.headers).policy.get('route:say "hi"')).toEqual({ q: 3, w: 2 });
+  });
+
+  it('a rate-limited route name must be printable ASCII (it names the policy)', () => {
+    expect(rateLimitConfigSchema.safeParse({ routes: { 'café': { limit: 1 } } }).success).toBe(false);
+  });
+
+  it('legacyHeaders adds the old RateLimit-Limit/-Remaining/-Reset, with Reset equal to t and Retry-After', async () => {
+    const { limiter } = setup({ legacyHeaders: true, tiers: { free: { limit: 2, windowMs: 10_000 } } });
+    expect((await limiter.check(req(user('a')))).headers).toEqual({
+      'ratelimit-policy': '"global";q=2;w=10',
+      ratelimit: '"global";r=1;t=5',
       'ratelimit-limit': '2',
-      'ratelimit-remaining': '0',
-      'ratelimit-reset': '10',
-      'retry-after': '5',
+      'ratelimit-remaining': '1',
+      'ratelimit-reset': '5',
     });
+    await limiter.check(req(user('a')));
+    expect((await limiter.check(req(user('a')))).headers).toMatchObject({ 'ratelimit-remaining': '0', 'ratelimit-reset': '5', 'retry-after': '5' });
+    expect(rateLimitConfigSchema.parse({}).legacyHeaders).toBe(false);
   });
 
   it('turns a denial into a 429 RateLimitedError carrying the headers', async () => {
@@ -153,7 +192,7 @@ describe('createRateLimiter: what the client hears', () => {
     expect(isGatewayError(error)).toBe(true);
     expect(error.code).toBe('RATE_LIMITED');
     expect(error.status).toBe(429);
-    expect(error.headers).toMatchObject({ 'retry-after': '60', 'ratelimit-limit': '1', 'ratelimit-remaining': '0' });
+    expect(error.headers).toMatchObject({ 'retry-after': '60', 'ratelimit-policy': '"global";q=1;w=60', ratelimit: '"global";r=0;t=60' });
     expect(toProblem(error)).toMatchObject({ status: 429, code: 'RATE_LIMITED', retryAfterSeconds: 60, reason: 'limit-exceeded', scope: 'global' });
   });
 
