@@ -80,9 +80,7 @@ export interface CompiledFieldLimit {
 }
 
 /** SDL to add to a BFF schema that uses the directive. */
-export const rateLimitDirectiveTypeDefs = /* GraphQL */ `
-  directive @rateLimit(max: Int!, window: String!, identityArgs: [String!], arrayLengthField: String, message: String) on FIELD_DEFINITION
-`;
+export { rateLimitDirectiveTypeDefs } from './directive-typedefs.ts';
 
 export function createFieldRateLimiter<TContext = unknown>(options: FieldRateLimiterOptions<TContext>): FieldRateLimiter<TContext> {
   const identify = options.identify ?? defaultIdentify;

@@ -1,6 +1,6 @@
 import type { GraphQLSchema } from 'graphql';
 import type { SchemaChange } from './diff/change-kinds.ts';
-import type { KnownOperation } from './operations.ts';
+import { siteIn, type KnownOperation } from './operations.ts';
 import type { AssessedChange, OperationUse, Severity, SourceLocation } from './result.ts';
 import type { SubgraphIndex } from './subgraph-index.ts';
 import { collectUsage, type UsageSite } from './usage.ts';
@@ -62,7 +62,7 @@ function usesOf(c: SchemaChange, usage: readonly OperationUsage[]): OperationUse
     for (const key of c.usageKeys) {
       const site = used.get(key);
       if (!site) continue;
-      uses.push({ operation: operation.name, file: site.file, line: site.line });
+      uses.push({ operation: operation.name, ...siteIn(operation, site.file, site.line), ...(operation.client ? { client: operation.client } : {}) });
       break; // one use per operation is enough to name it
     }
   }

@@ -12,7 +12,8 @@ import { runCheck, type CheckOptions } from './run-check.ts';
 const USAGE = `Usage: npm run schema:check -- [options]
 
 Composes the subgraphs in supergraph.yaml, checks schema/supergraph.graphql for drift,
-diffs the API schema against a base and validates the known client operations.
+diffs the API schema and every BFF schema against a base, and validates the BFFs'
+supergraph operations and every registered client version's operations (schema/clients).
 
 Options:
   --base <ref>          git ref to compare with (default: origin/main if it exists, else HEAD)
@@ -22,6 +23,7 @@ Options:
   --root <dir>          project root (default: the current directory)
   --config <path>       supergraph config (default: supergraph.yaml)
   --supergraph <path>   committed supergraph (default: schema/supergraph.graphql)
+  --clients <dir>       client registry (default: schema/clients)
   -h, --help            this text
 
 Exit codes: 0 passed, 1 operation broken or invalid, 2 drift, 3 composition failed,
@@ -50,6 +52,7 @@ function parseCli(argv: readonly string[]): Cli {
         root: { type: 'string' },
         config: { type: 'string' },
         supergraph: { type: 'string' },
+        clients: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
       strict: true,
@@ -75,6 +78,7 @@ function parseCli(argv: readonly string[]): Cli {
       ...(values.root !== undefined ? { root: resolve(values.root) } : {}),
       ...(values.config !== undefined ? { config: resolve(values.config) } : {}),
       ...(values.supergraph !== undefined ? { supergraph: resolve(values.supergraph) } : {}),
+      ...(values.clients !== undefined ? { clients: resolve(values.clients) } : {}),
     },
     format: format as Format,
     help: values.help,

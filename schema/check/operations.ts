@@ -6,30 +6,43 @@ import {
   Source,
   parse,
   validate,
-  visit,
   type DocumentNode,
   type FragmentDefinitionNode,
   type GraphQLSchema,
-  type OperationDefinitionNode,
 } from 'graphql';
+import { fragmentsNeeded, type OperationType } from '../../gateway/clients/documents.ts';
 import { rootRelative } from './paths.ts';
 
 /*
- * Client operations live in `bffs/<client>/operations/**` and `schema/trusted-operations/**`
- * (persisted operations). Each folder is one scope: fragments resolve within it, so two
- * clients may both have a `UserFields` fragment.
+ * The BFFs' own supergraph operations live in `bffs/<client>/operations/**`; the registered
+ * client operations in the client registry (`schema/clients/`, client-operations.ts turns
+ * them into KnownOperations). Each folder is one scope: fragments resolve within it, so
+ * two clients may both have a `UserFields` fragment.
  */
 const EXTENSIONS = ['.graphql', '.gql'];
+
+/** A registered client version: what reports name besides the operation. */
+export interface ClientVersionRef {
+  readonly name: string;
+  readonly version: string;
+}
 
 /** One operation as a client sends it: itself plus every fragment it spreads, transitively. */
 export interface KnownOperation {
   /** `(anonymous)` when the document does not name it. */
   readonly name: string;
-  readonly type: OperationDefinitionNode['operation'];
+  readonly type: OperationType;
   /** Relative to the root, with `/` separators. */
   readonly file: string;
   readonly line: number;
   readonly document: DocumentNode;
+  /** The registered client version sending it; absent for a BFF's own supergraph operations. */
+  readonly client?: ClientVersionRef;
+  /**
+   * Set for an operation read from a persisted query manifest: lines inside its body are
+   * not lines of the file, so every finding in it points at this line (its entry's body).
+   */
+  readonly pinnedLine?: number;
 }
 
 /** An operation that does not parse, does not resolve or does not validate. */
@@ -40,6 +53,12 @@ export interface OperationProblem {
   readonly message: string;
   /** The operations concerned (several when the problem is in a shared fragment). */
   readonly operations: readonly string[];
+  readonly client?: ClientVersionRef;
+}
+
+/** Where a finding in `operation` at `file:line` is reported (manifest bodies are pinned to their entry). */
+export function siteIn(operation: KnownOperation, file: string, line: number): { file: string; line: number } {
+  return operation.pinnedLine !== undefined ? { file: operation.file, line: operation.pinnedLine } : { file, line };
 }
 
 export interface OperationSet {
@@ -49,6 +68,7 @@ export interface OperationSet {
   readonly problems: readonly OperationProblem[];
 }
 
+/** The BFFs' supergraph operations: `bffs/<client>/operations/**` (one fragment scope per BFF). */
 export async function loadOperations(root: string): Promise<OperationSet> {
   const scopes = await discoverScopes(root);
   const files: string[] = [];
@@ -87,8 +107,16 @@ export function validateOperations(schema: GraphQLSchema, operations: readonly K
   const byWhere = new Map<string, { problem: OperationProblem; operations: string[] }>();
   for (const op of operations) {
     for (const error of validate(schema, op.document)) {
-      const problem = problemFrom(error, op.file, []);
-      const where = `${problem.file}:${problem.line}:${problem.column}:${problem.message}`;
+      const found = problemFrom(error, op.file, []);
+      const site = siteIn(op, found.file, found.line);
+      const problem: OperationProblem = {
+        ...found,
+        ...site,
+        ...(op.pinnedLine !== undefined ? { column: 1 } : {}),
+        ...(op.client ? { client: op.client } : {}),
+      };
+      const client = op.client ? `${op.client.name}@${op.client.version}` : '';
+      const where = `${client}:${problem.file}:${problem.line}:${problem.column}:${problem.message}`;
       const entry = byWhere.get(where) ?? { problem, operations: [] };
       entry.operations.push(op.name);
       byWhere.set(where, entry);
@@ -131,30 +159,10 @@ function collectFragments(documents: readonly DocumentNode[], problems: Operatio
   return fragments;
 }
 
-/** Fragments spread by `root`, transitively; unknown names are left for validation to report. */
-function fragmentsNeeded(root: OperationDefinitionNode, fragments: ReadonlyMap<string, FragmentDefinitionNode>): FragmentDefinitionNode[] {
-  const needed = new Map<string, FragmentDefinitionNode>();
-  const pending: Array<OperationDefinitionNode | FragmentDefinitionNode> = [root];
-  while (pending.length > 0) {
-    const node = pending.pop();
-    if (!node) break;
-    visit(node, {
-      FragmentSpread(spread) {
-        const name = spread.name.value;
-        const fragment = fragments.get(name);
-        if (!fragment || needed.has(name)) return;
-        needed.set(name, fragment);
-        pending.push(fragment);
-      },
-    });
-  }
-  return [...needed.values()];
-}
-
 /** The operation files of each scope, sorted, as root-relative `/` paths. */
 async function discoverScopes(root: string): Promise<string[][]> {
   const clients = await listDirectories(join(root, 'bffs'));
-  const folders = [...clients.map((client) => `bffs/${client}/operations`), 'schema/trusted-operations'];
+  const folders = clients.map((client) => `bffs/${client}/operations`);
   const scopes: string[][] = [];
   for (const folder of folders) {
     const files = await listGraphqlFiles(join(root, folder));

@@ -1,5 +1,5 @@
 import type { SchemaChange } from './diff/change-kinds.ts';
-import type { OperationProblem } from './operations.ts';
+import type { ClientVersionRef, OperationProblem } from './operations.ts';
 
 /**
  * What one `schema:check` found. Reports render it; the CLI maps `outcome` to an exit code
@@ -11,8 +11,14 @@ export interface CheckResult {
   /** Absent when composition failed: there is nothing to compare. */
   readonly drift?: DriftReport;
   readonly base: BaseReport;
+  /** The supergraph's API schema against the base's. */
   readonly changes: readonly AssessedChange[];
+  /** Checked against the new API schema: the BFFs' supergraph operations and the registered `/graphql` clients. */
   readonly operations: OperationsReport;
+  /** One contract per `bffs/<name>/schema.graphql`, checked against the registered clients of its door. */
+  readonly bffs: readonly BffContractReport[];
+  readonly clients: ClientsReport;
+  /** Totals over the supergraph and every BFF. */
   readonly summary: Summary;
   readonly durationMs: number;
 }
@@ -59,6 +65,8 @@ export type BaseReport =
 
 export interface OperationUse {
   readonly operation: string;
+  /** The registered client version the operation belongs to; absent for a BFF's supergraph operation. */
+  readonly client?: ClientVersionRef;
   /** Where the operation uses the changed element (may be a fragment in another file). */
   readonly file: string;
   readonly line: number;
@@ -80,10 +88,52 @@ export interface OperationsReport {
   readonly invalid: readonly OperationProblem[];
 }
 
+/** A BFF schema: the contract its clients are built against. */
+export interface BffContractReport {
+  readonly bff: string;
+  /** `bffs/<bff>/schema.graphql`. */
+  readonly file: string;
+  readonly base: BffBaseReport;
+  readonly changes: readonly AssessedChange[];
+  /** The registered client operations of `/bff/<bff>/graphql`, against the new schema. */
+  readonly operations: OperationsReport;
+  /** `mobile 1.0`, `mobile 2.0`: the client versions whose operations were checked. */
+  readonly versions: readonly string[];
+  /** The schema does not parse or build (the gateway would not start): nothing else was checked. */
+  readonly schemaError?: SchemaError;
+}
+
+export type BffBaseReport =
+  | { readonly kind: 'compared'; readonly commit: string }
+  | { readonly kind: 'added'; readonly commit: string }
+  | { readonly kind: 'none'; readonly reason: string };
+
+export interface SchemaError {
+  readonly file: string;
+  readonly line: number;
+  readonly column: number;
+  readonly message: string;
+}
+
+/** The client registry (`schema/clients/`): what it lists, and what is wrong in it. */
+export interface ClientsReport {
+  readonly dir: string;
+  readonly clients: readonly ClientSummary[];
+  readonly problems: readonly OperationProblem[];
+}
+
+export interface ClientSummary {
+  readonly name: string;
+  /** `/graphql` or `/bff/<name>/graphql`. */
+  readonly door: string;
+  readonly versions: readonly { readonly version: string; readonly operations: number }[];
+}
+
 export interface Summary {
   readonly breaking: number;
   readonly breakingUsed: number;
   readonly dangerous: number;
   readonly safe: number;
+  /** Invalid operations, registry problems and BFF schemas that do not build. */
   readonly invalidOperations: number;
 }

@@ -1,15 +1,29 @@
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, join } from 'node:path';
+import { DEFAULT_REGISTRY_DIR, loadClientRegistry, type ClientRegistry } from '../../gateway/clients/registry.ts';
 import { composeSubgraphs, type CompositionIssue } from '../compose/compose.ts';
 import { loadSupergraphConfig, SupergraphConfigError, type SupergraphConfig } from '../compose/load-supergraph-config.ts';
 import { apiSchemaOfSupergraph } from './api-schema.ts';
 import { assessChanges, usageOf } from './assess.ts';
-import { loadBase, type BaseSpec } from './base/load-base.ts';
+import { Git } from './base/git.ts';
+import { loadBase, type BaseSpec, type LoadedBase } from './base/load-base.ts';
+import { checkBffContract, discoverBffSchemas, type BffBase } from './bff-contracts.ts';
 import { CheckUsageError } from './check-usage-error.ts';
+import { clientOperations, operationsForBff } from './client-operations.ts';
 import { diffSchemas } from './diff/diff-schemas.ts';
 import { loadOperations, validateOperations } from './operations.ts';
 import { rootRelative } from './paths.ts';
-import type { AssessedChange, CheckOutcome, CheckResult, CompositionError, DriftReport, OperationsReport } from './result.ts';
+import type {
+  AssessedChange,
+  BffContractReport,
+  CheckOutcome,
+  CheckResult,
+  ClientsReport,
+  CompositionError,
+  DriftReport,
+  OperationsReport,
+  Summary,
+} from './result.ts';
 import { SubgraphIndex, type SubgraphSdl } from './subgraph-index.ts';
 
 export interface CheckOptions {
@@ -21,18 +35,21 @@ export interface CheckOptions {
   readonly supergraph?: string;
   /** Default: git, at `origin/main` when it exists, else `HEAD`. */
   readonly base?: BaseSpec;
+  /** The client registry; relative paths are relative to the root. Default `schema/clients`. */
+  readonly clients?: string;
 }
 
 /**
  * Runs every check in order: composition, drift, breaking changes against the base,
- * client operations against the new schema. Returns what it found; throws
- * CheckUsageError only when the check cannot run at all.
+ * client operations against the new schema, then each BFF's contract with its registered
+ * clients. Returns what it found; throws CheckUsageError only when the check cannot run at all.
  */
 export async function runCheck(options: CheckOptions = {}): Promise<CheckResult> {
   const started = performance.now();
   const root = options.root ?? process.cwd();
   const configPath = rootRelative(root, resolveIn(root, options.config ?? 'supergraph.yaml'));
   const supergraphPath = rootRelative(root, resolveIn(root, options.supergraph ?? 'schema/supergraph.graphql'));
+  const clientsDir = rootRelative(root, resolveIn(root, options.clients ?? DEFAULT_REGISTRY_DIR));
 
   const config = await readConfig(join(root, configPath));
   // Root-relative files: they end up in reports and in composition's syntax errors.
@@ -48,6 +65,8 @@ export async function runCheck(options: CheckOptions = {}): Promise<CheckResult>
       base: { kind: 'none', reason: 'not compared: composition failed' },
       changes: [],
       operations: { files: 0, count: 0, invalid: [] },
+      bffs: [],
+      clients: { dir: clientsDir, clients: [], problems: [] },
       summary: { breaking: 0, breakingUsed: 0, dangerous: 0, safe: 0, invalidOperations: 0 },
       durationMs: performance.now() - started,
     };
@@ -58,36 +77,94 @@ export async function runCheck(options: CheckOptions = {}): Promise<CheckResult>
   const base = await loadBase(options.base ?? { kind: 'git' }, { root, config: configPath, supergraph: supergraphPath });
   const changes = base.schema ? diffSchemas(base.schema.api, newApi) : [];
 
+  const bffSchemas = await discoverBffSchemas(root);
+  const registry = await loadClientRegistry({ root, dir: clientsDir, bffs: bffSchemas.map((b) => b.name) });
+  const registered = clientOperations(registry);
+
+  // The supergraph's operations: the BFFs' own, and those of the registered /graphql clients.
   const loaded = await loadOperations(root);
-  const invalid = [...loaded.problems, ...validateOperations(newApi, loaded.operations)];
-  const usage = usageOf(loaded.operations, base.schema ? [base.schema.api, newApi] : [newApi]);
+  const supergraphOperations = [...loaded.operations, ...registered.supergraph.operations];
+  const invalid = [...loaded.problems, ...validateOperations(newApi, supergraphOperations)];
+  const usage = usageOf(supergraphOperations, base.schema ? [base.schema.api, newApi] : [newApi]);
   const baseIndex = new SubgraphIndex(base.schema?.subgraphs ?? [], false);
   const fileOf = new Map(subgraphs.map((s) => [s.name, s.file]));
   const assessed = assessChanges(changes, usage, newIndex, baseIndex, fileOf);
-  const operations: OperationsReport = { files: loaded.files.length, count: loaded.operations.length, invalid };
+  const operations: OperationsReport = {
+    files: loaded.files.length + registered.supergraph.files.length,
+    count: supergraphOperations.length,
+    invalid,
+  };
+
+  const bffBase = bffBaseOf(base, root);
+  const bffs: BffContractReport[] = [];
+  for (const bff of bffSchemas) bffs.push(await checkBffContract(bff, bffBase, operationsForBff(registered, bff.name)));
+  const clients = clientsReport(registry, registered.problems);
 
   return {
-    outcome: outcomeOf(drift, assessed, operations),
+    outcome: outcomeOf(drift, assessed, operations, bffs, clients),
     composition: { ok: true, subgraphs: names },
     drift,
     base: base.report,
     changes: assessed,
     operations,
-    summary: {
-      breaking: assessed.filter((c) => c.criticality === 'breaking').length,
-      breakingUsed: assessed.filter((c) => c.severity === 'error').length,
-      dangerous: assessed.filter((c) => c.criticality === 'dangerous').length,
-      safe: assessed.filter((c) => c.criticality === 'safe').length,
-      invalidOperations: invalid.length,
-    },
+    bffs,
+    clients,
+    summary: summarize(assessed, operations, bffs, clients),
     durationMs: performance.now() - started,
   };
 }
 
-function outcomeOf(drift: DriftReport, changes: readonly AssessedChange[], operations: OperationsReport): CheckOutcome {
+/** BFF schemas are read from the same commit as the supergraph's base; a base file names no BFF schema. */
+function bffBaseOf(base: LoadedBase, root: string): BffBase {
+  switch (base.report.kind) {
+    case 'git':
+      return { kind: 'git', git: new Git(root), commit: base.report.commit };
+    case 'file':
+      return { kind: 'none', reason: 'not compared: --base-file gives a supergraph base only (use --base <ref> to diff BFF schemas)' };
+    case 'none':
+      return { kind: 'none', reason: base.report.reason };
+  }
+}
+
+function clientsReport(registry: ClientRegistry, problems: ClientsReport['problems']): ClientsReport {
+  return {
+    dir: registry.dir,
+    clients: registry.clients.map((c) => ({
+      name: c.name,
+      door: c.door.path,
+      versions: c.versions.map((v) => ({ version: v.version, operations: v.operations.length })),
+    })),
+    problems,
+  };
+}
+
+function outcomeOf(
+  drift: DriftReport,
+  changes: readonly AssessedChange[],
+  operations: OperationsReport,
+  bffs: readonly BffContractReport[],
+  clients: ClientsReport,
+): CheckOutcome {
   if (!drift.ok) return 'drift';
-  if (operations.invalid.length > 0 || changes.some((c) => c.severity === 'error')) return 'operations-failed';
+  const failed = (changed: readonly AssessedChange[], checked: OperationsReport): boolean =>
+    checked.invalid.length > 0 || changed.some((c) => c.severity === 'error');
+  if (failed(changes, operations) || clients.problems.length > 0) return 'operations-failed';
+  if (bffs.some((b) => b.schemaError !== undefined || failed(b.changes, b.operations))) return 'operations-failed';
   return 'passed';
+}
+
+function summarize(changes: readonly AssessedChange[], operations: OperationsReport, bffs: readonly BffContractReport[], clients: ClientsReport): Summary {
+  const all = [...changes, ...bffs.flatMap((b) => b.changes)];
+  return {
+    breaking: all.filter((c) => c.criticality === 'breaking').length,
+    breakingUsed: all.filter((c) => c.severity === 'error').length,
+    dangerous: all.filter((c) => c.criticality === 'dangerous').length,
+    safe: all.filter((c) => c.criticality === 'safe').length,
+    invalidOperations:
+      operations.invalid.length +
+      clients.problems.length +
+      bffs.reduce((n, b) => n + b.operations.invalid.length + (b.schemaError ? 1 : 0), 0),
+  };
 }
 
 async function readConfig(path: string): Promise<SupergraphConfig> {

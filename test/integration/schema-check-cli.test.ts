@@ -50,12 +50,10 @@ describe('npm run schema:check (child process)', () => {
     const run = await runCli(['--root', workspace.root, '--base-file', WORKSPACE_BASE, '--format', 'github']);
     expect(run.code).toBe(1);
     const lines = run.stdout.trimEnd().split('\n');
-    expect(lines).toContain(
-      '::error file=bffs/web/operations/user-profile.graphql,line=6,title=Breaking change FIELD_REMOVED%3A User.email::field User.email was removed [subgraph users]. Operation UserProfile uses it here.',
-    );
-    expect(lines).toContain(
-      '::error file=bffs/web/operations/user-profile.graphql,line=6,col=5,title=Invalid operation UserProfile::Cannot query field "email" on type "User".',
-    );
+    // One annotation for the use: the validation error it causes there is part of it.
+    expect(lines.filter((l) => l.startsWith('::error'))).toEqual([
+      '::error file=bffs/web/operations/user-profile.graphql,line=6,col=5,title=Breaking change FIELD_REMOVED%3A User.email::field User.email was removed [subgraph users]. Operation UserProfile uses it here: Cannot query field "email" on type "User".',
+    ]);
     expect(lines.at(-1)).toBe('schema:check failed: a known operation is invalid or uses a breaking change');
   });
 
@@ -89,7 +87,7 @@ describe('npm run schema:check (child process)', () => {
     expect(doc.changes[0]).toMatchObject({ kind: 'FIELD_REMOVED', usedBy: [{ operation: 'UserProfile', line: 6 }] });
   });
 
-  it('exits 4 on bad arguments and unreadable files', async () => {
+  it('exits 4 on bad arguments and unreadable files', { timeout: 60_000 }, async () => {
     const unknown = await runCli(['--bogus']);
     expect(unknown.code).toBe(4);
     expect(unknown.stderr).toContain("Unknown option '--bogus'");

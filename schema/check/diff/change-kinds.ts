@@ -37,7 +37,7 @@ export const changeKinds = {
   FIELD_TYPE_CHANGED: { criticality: 'breaking', reason: 'the field returns a different shape than the client expects' },
   FIELD_MADE_NULLABLE: { criticality: 'breaking', reason: 'clients that rely on the non-null guarantee receive null' },
   FIELD_MADE_NON_NULL: { criticality: 'safe', reason: 'a stronger guarantee; every old value is still possible' },
-  FIELD_TYPE_NARROWED: { criticality: 'dangerous', reason: 'the field now returns one possible type of the old abstract type; fragments on other possible types become invalid (operation validation catches them)' },
+  FIELD_TYPE_NARROWED: { criticality: 'breaking', reason: 'the field now returns one possible type of the old abstract type; fragments spread in it on the other possible types become invalid' },
   FIELD_ADDED: { criticality: 'safe', reason: 'no existing operation selects it' },
 
   // Field arguments

@@ -1,4 +1,5 @@
 import { isSpecifiedDirective, type GraphQLDirective, type GraphQLSchema } from 'graphql';
+import { directiveLocationKey, directiveRepeatedKey } from '../usage-keys.ts';
 import { change, type SchemaChange } from './change-kinds.ts';
 import { diffDescription } from './diff-docs.ts';
 import { diffInputValues, directiveArgKinds } from './diff-input-values.ts';
@@ -34,15 +35,22 @@ function diffDirective(oldDirective: GraphQLDirective, newDirective: GraphQLDire
   const oldLocations = new Set<string>(oldDirective.locations);
   for (const location of oldLocations) {
     if (newLocations.has(location)) continue;
-    // Usage does not record where a directive was used, so any use counts.
-    changes.push(change('DIRECTIVE_LOCATION_REMOVED', coordinate, `directive ${coordinate} can no longer be used on ${location}`, [coordinate]));
+    // Only uses at that location break; the directive stays valid everywhere else.
+    changes.push(
+      change('DIRECTIVE_LOCATION_REMOVED', coordinate, `directive ${coordinate} can no longer be used on ${location}`, [
+        directiveLocationKey(oldDirective.name, location),
+      ]),
+    );
   }
   for (const location of newLocations) {
     if (oldLocations.has(location)) continue;
     changes.push(change('DIRECTIVE_LOCATION_ADDED', coordinate, `directive ${coordinate} can now be used on ${location}`, []));
   }
   if (oldDirective.isRepeatable && !newDirective.isRepeatable) {
-    changes.push(change('DIRECTIVE_REPEATABLE_REMOVED', coordinate, `directive ${coordinate} is no longer repeatable`, [coordinate]));
+    // A single use per node stays valid; only repeating it breaks.
+    changes.push(
+      change('DIRECTIVE_REPEATABLE_REMOVED', coordinate, `directive ${coordinate} is no longer repeatable`, [directiveRepeatedKey(oldDirective.name)]),
+    );
   } else if (!oldDirective.isRepeatable && newDirective.isRepeatable) {
     changes.push(change('DIRECTIVE_REPEATABLE_ADDED', coordinate, `directive ${coordinate} is now repeatable`, []));
   }

@@ -6,6 +6,7 @@ import {
   type GraphQLInputField,
   type GraphQLSchema,
 } from 'graphql';
+import { mayBeNullKey, mayBeOmittedKey } from '../usage-keys.ts';
 import { change, type ChangeKind, type SchemaChange } from './change-kinds.ts';
 import { diffDeprecation, diffDescription } from './diff-docs.ts';
 import { compareTypes } from './type-compat.ts';
@@ -123,8 +124,10 @@ function diffInputValueType(
     return [change(kinds.typeChanged, coordinate, what, [coordinate])];
   }
   if (delta.stricter) {
-    // Operations that never send the value break too, so any use of the owner counts.
-    return [change(kinds.madeRequired, coordinate, `${what}: it is now required`, [owner.ownerKey])];
+    // Operations that send a value that cannot be null keep working. Those that leave it
+    // out break (unless the new type has a default), and so do those that may send null.
+    const keys = newValue.defaultValue === undefined ? [mayBeOmittedKey(coordinate), mayBeNullKey(coordinate)] : [mayBeNullKey(coordinate)];
+    return [change(kinds.madeRequired, coordinate, `${what}: it is now required`, keys)];
   }
   return [change(kinds.madeOptional, coordinate, `${what}: it is now optional`, [])];
 }
@@ -139,14 +142,13 @@ function diffDefault(
   const from = printDefault(oldValue);
   const to = printDefault(newValue);
   if (from === to) return [];
-  // A new default only matters to operations that omit the value, which usage cannot see,
-  // so any use of the owner counts.
+  // A new default only matters to operations that leave the value out.
   return [
     change(
       kinds.defaultChanged,
       coordinate,
       `default of ${owner.label} ${coordinate} changed from ${from ?? '(none)'} to ${to ?? '(none)'}`,
-      [owner.ownerKey],
+      [mayBeOmittedKey(coordinate)],
     ),
   ];
 }

@@ -18,7 +18,7 @@ export function diffSchemas(oldSchema: GraphQLSchema, newSchema: GraphQLSchema):
       changes.push(change('TYPE_REMOVED', name, `${typeKindOf(oldType)} ${name} was removed`, [name]));
       continue;
     }
-    changes.push(...diffType(oldType, newType, newSchema));
+    changes.push(...diffType(oldType, newType, { old: oldSchema, new: newSchema }));
   }
   for (const [name, newType] of newTypes) {
     if (oldTypes.has(name)) continue;

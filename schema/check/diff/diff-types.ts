@@ -30,7 +30,12 @@ export function typeKindOf(type: GraphQLNamedType): string {
 }
 
 /** Diffs one named type present (by name) on both sides. */
-export function diffType(oldType: GraphQLNamedType, newType: GraphQLNamedType, newSchema: GraphQLSchema): SchemaChange[] {
+export function diffType(
+  oldType: GraphQLNamedType,
+  newType: GraphQLNamedType,
+  schemas: { readonly old: GraphQLSchema; readonly new: GraphQLSchema },
+): SchemaChange[] {
+  const newSchema = schemas.new;
   const name = oldType.name;
   const oldKind = typeKindOf(oldType);
   const newKind = typeKindOf(newType);
@@ -41,7 +46,7 @@ export function diffType(oldType: GraphQLNamedType, newType: GraphQLNamedType, n
   const changes = diffDescription(oldType.description, newType.description, name);
   if ((isObjectType(oldType) && isObjectType(newType)) || (isInterfaceType(oldType) && isInterfaceType(newType))) {
     changes.push(...diffInterfaces(oldType, newType));
-    changes.push(...diffFields(name, oldType.getFields(), newType.getFields(), newSchema));
+    changes.push(...diffFields(name, oldType.getFields(), newType.getFields(), schemas));
   } else if (isUnionType(oldType) && isUnionType(newType)) {
     changes.push(...diffUnion(oldType, newType));
   } else if (isEnumType(oldType) && isEnumType(newType)) {

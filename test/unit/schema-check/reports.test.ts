@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { renderGithub } from '../../../schema/check/report/github.ts';
 import { renderJson } from '../../../schema/check/report/json.ts';
 import { renderText } from '../../../schema/check/report/text.ts';
-import type { AssessedChange, CheckResult } from '../../../schema/check/result.ts';
+import type { AssessedChange, BffContractReport, CheckResult } from '../../../schema/check/result.ts';
 
 const used: AssessedChange = {
   kind: 'FIELD_REMOVED',
@@ -36,6 +36,8 @@ const result: CheckResult = {
     count: 3,
     invalid: [{ file: 'bffs/web/operations/user-profile.graphql', line: 6, column: 5, message: 'Cannot query field "email" on type "User".', operations: ['UserProfile'] }],
   },
+  bffs: [],
+  clients: { dir: 'schema/clients', clients: [], problems: [] },
   summary: { breaking: 2, breakingUsed: 1, dangerous: 0, safe: 1, invalidOperations: 1 },
   durationMs: 123.4,
 };
@@ -44,11 +46,64 @@ describe('reports', () => {
   it('github: errors at the operation that uses the change, warnings at the subgraph, nothing for safe changes', () => {
     const lines = renderGithub(result).trimEnd().split('\n');
     expect(lines).toEqual([
-      '::error file=bffs/web/operations/user-profile.graphql,line=6,title=Breaking change FIELD_REMOVED%3A User.email::field User.email was removed [subgraph users]. Operation UserProfile uses it here.',
+      // The use and the validation error it causes on that line are one annotation.
+      '::error file=bffs/web/operations/user-profile.graphql,line=6,col=5,title=Breaking change FIELD_REMOVED%3A User.email::field User.email was removed [subgraph users]. Operation UserProfile uses it here: Cannot query field "email" on type "User".',
       '::warning file=schema/users.graphql,title=Breaking change FIELD_REMOVED%3A User.phone::field User.phone was removed [subgraph users]; no known operation uses it',
-      '::error file=bffs/web/operations/user-profile.graphql,line=6,col=5,title=Invalid operation UserProfile::Cannot query field "email" on type "User".',
       'schema:check failed: a known operation is invalid or uses a breaking change',
     ]);
+  });
+
+  it('github: one annotation per line of a change, naming every operation using it there; other problems stay', () => {
+    const fragmentLine = { file: 'bffs/web/operations/fragments.graphql', line: 3 };
+    const shared: CheckResult = {
+      ...result,
+      changes: [{ ...used, usedBy: [{ operation: 'A', ...fragmentLine }, { operation: 'B', ...fragmentLine }] }],
+      operations: {
+        ...result.operations,
+        invalid: [
+          { ...fragmentLine, column: 3, message: 'Cannot query field "email" on type "User".', operations: ['A', 'B'] },
+          { file: 'bffs/web/operations/other.graphql', line: 9, column: 1, message: 'Unknown fragment "X".', operations: ['C'] },
+        ],
+      },
+    };
+    const errors = renderGithub(shared).split('\n').filter((l) => l.startsWith('::error'));
+    expect(errors).toEqual([
+      '::error file=bffs/web/operations/fragments.graphql,line=3,col=3,title=Breaking change FIELD_REMOVED%3A User.email::field User.email was removed [subgraph users]. Operations A, B use it here: Cannot query field "email" on type "User".',
+      '::error file=bffs/web/operations/other.graphql,line=9,col=1,title=Invalid operation C::Unknown fragment "X".',
+    ]);
+  });
+
+  it('github and text: a BFF contract names the client version, the operation and the line', () => {
+    const mobile = { name: 'mobile', version: '1.0' };
+    const bff: BffContractReport = {
+      bff: 'mobile',
+      file: 'bffs/mobile/schema.graphql',
+      base: { kind: 'compared', commit: 'abcdef0123456789' },
+      changes: [
+        {
+          ...used,
+          coordinate: 'ActiveOrder.itemCount',
+          message: 'field ActiveOrder.itemCount was removed',
+          subgraphs: [],
+          location: { file: 'bffs/mobile/schema.graphql' },
+          usedBy: [{ operation: 'MobileHome', client: mobile, file: 'schema/clients/mobile/1.0/home.graphql', line: 12 }],
+        },
+      ],
+      operations: {
+        files: 3,
+        count: 4,
+        invalid: [{ file: 'schema/clients/mobile/1.0/home.graphql', line: 12, column: 7, message: 'Cannot query field "itemCount" on type "ActiveOrder".', operations: ['MobileHome'], client: mobile }],
+      },
+      versions: ['mobile 1.0', 'mobile 2.0'],
+    };
+    const withBff: CheckResult = { ...result, changes: [], operations: { ...result.operations, invalid: [] }, bffs: [bff] };
+    expect(renderGithub(withBff).split('\n').filter((l) => l.startsWith('::error'))).toEqual([
+      '::error file=schema/clients/mobile/1.0/home.graphql,line=12,col=7,title=Breaking change FIELD_REMOVED%3A ActiveOrder.itemCount (bff mobile)::field ActiveOrder.itemCount was removed [bff mobile]. Operation MobileHome of mobile 1.0 uses it here: Cannot query field "itemCount" on type "ActiveOrder".',
+    ]);
+    const text = renderText(withBff);
+    expect(text).toContain('✖ bff mobile   bffs/mobile/schema.graphql against abcdef012345: 1 breaking (1 used by listed client versions)');
+    expect(text).toContain('used by MobileHome of mobile 1.0 (schema/clients/mobile/1.0/home.graphql:12)');
+    expect(text).toContain('schema/clients/mobile/1.0/home.graphql:12:7  mobile 1.0 MobileHome: Cannot query field');
   });
 
   it('github: escapes newlines and percent signs the way the runner expects', () => {

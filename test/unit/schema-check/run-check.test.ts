@@ -88,14 +88,42 @@ describe('runCheck on the fixture workspace', () => {
     expect(unused.changes[0]).toMatchObject({ coordinate: 'Tier.BRONZE', severity: 'warning', usedBy: [] });
   });
 
-  it('fails a trusted operation whose input object gains a required field', async () => {
+  it("fails a registered /graphql client's operation whose input object gains a required field", async () => {
     const result = await check('add-required-input-field');
     expect(result.outcome).toBe('operations-failed');
     expect(result.changes[0]).toMatchObject({
       kind: 'REQUIRED_INPUT_FIELD_ADDED',
       coordinate: 'UpdateUserInput.locale',
-      usedBy: [{ operation: 'UpdateUser', file: 'schema/trusted-operations/update-user.graphql' }],
+      usedBy: [{ operation: 'UpdateUser', client: { name: 'partner', version: '1.0' }, file: 'schema/clients/partner/1.0/update-user.graphql', line: 1 }],
     });
+  });
+
+  it("validates every listed client version against its BFF's schema, even without a BFF base", async () => {
+    workspace = await prepareWorkspace();
+    const file = join(workspace.root, 'schema/clients/mobile/1.0/home.graphql');
+    await appendFile(file, '\nquery Stale {\n  home {\n    weather\n  }\n}\n');
+    const line = (await readFile(file, 'utf8')).split('\n').indexOf('    weather') + 1;
+    const result = await runCheck({ root: workspace.root, base: { kind: 'file', path: WORKSPACE_BASE } });
+    expect(result.outcome).toBe('operations-failed');
+    const [mobile] = result.bffs;
+    expect(mobile).toMatchObject({ bff: 'mobile', file: 'bffs/mobile/schema.graphql', base: { kind: 'none' }, versions: ['mobile 1.0', 'mobile 2.0'], changes: [] });
+    expect(mobile?.operations.invalid).toEqual([
+      expect.objectContaining({ file: 'schema/clients/mobile/1.0/home.graphql', line, operations: ['Stale'], client: { name: 'mobile', version: '1.0' } }),
+    ]);
+    expect(result.clients.clients.map((c) => [c.name, c.door, c.versions.map((v) => v.version)])).toEqual([
+      ['mobile', '/bff/mobile/graphql', ['1.0', '2.0']],
+      ['partner', '/graphql', ['1.0']],
+    ]);
+  });
+
+  it('fails on a registry problem, with its file and line', async () => {
+    workspace = await prepareWorkspace();
+    await writeFile(join(workspace.root, 'schema/clients/partner/1.0/more.graphql'), 'query UpdateUser {\n  user(id: "1") {\n    id\n  }\n}\n');
+    const result = await runCheck({ root: workspace.root, base: { kind: 'file', path: WORKSPACE_BASE } });
+    expect(result.outcome).toBe('operations-failed');
+    expect(result.clients.problems).toEqual([
+      expect.objectContaining({ file: 'schema/clients/partner/1.0/update-user.graphql', line: 1, message: expect.stringContaining('operation "UpdateUser" is also defined at schema/clients/partner/1.0/more.graphql:1') }),
+    ]);
   });
 
   it('reports drift when the committed supergraph is not the fresh composition', async () => {

@@ -27,7 +27,7 @@ function keys(document: string): string[] {
 describe('collectUsage', () => {
   it('collects types, fields and arguments', () => {
     expect(keys('query Q($id: ID!) { user(id: $id) { id name @format(style: "short") } }')).toEqual(
-      ['@format', '@format(style:)', 'ID', 'Query', 'Query.user', 'Query.user(id:)', 'String', 'User', 'User.id', 'User.name'].sort(),
+      ['@format', '@format at FIELD', '@format(style:)', 'ID', 'Query', 'Query.user', 'Query.user(id:)', 'String', 'User', 'User.id', 'User.name'].sort(),
     );
   });
 
@@ -59,6 +59,34 @@ describe('collectUsage', () => {
     expect(usage.get('Tier.GOLD')).toEqual({ file: 'm.graphql', line: 2 });
     expect(usage.get('User.id')).toEqual({ file: 'm.graphql', line: 3 });
     expect(usage.get('Mutation')).toEqual({ file: 'm.graphql', line: 1 });
+  });
+
+  it('keys directives by location and by repetition', () => {
+    const used = keys('query Q @format { user(id: "1") { ...U @format } ... on Query { __typename @format @format } } fragment U on User { id }');
+    expect(used).toEqual(expect.arrayContaining(['@format at QUERY', '@format at FRAGMENT_SPREAD', '@format at FIELD', '@format repeated']));
+    expect(keys('{ user(id: "1") { id @format name @format } }')).not.toContain('@format repeated');
+  });
+
+  it('records which input values may be left out or null', () => {
+    const used = keys('query Q($n: Int, $m: Int!, $d: Int = 3) { a: users(first: $n) { id } b: users(first: $m, filter: { tier: null, nameLike: "x" }) { id } c: users(first: $d) { id } }');
+    expect(used).toEqual(
+      expect.arrayContaining([
+        'Query.users(filter:) may be omitted', // a and c leave it out
+        'Query.users(first:) may be omitted', // $n may be unset
+        'Query.users(first:) may be null', // $n and $d may be sent as null
+        'UserFilter.tier may be null',
+        'UserFilter.sort may be omitted',
+      ]),
+    );
+    expect(used).not.toContain('UserFilter.nameLike may be omitted');
+    expect(keys('query Q($m: Int!) { users(first: $m, filter: { nameLike: "x" }) { id } }')).not.toContain('Query.users(first:) may be null');
+  });
+
+  it('keys fragments spread directly in a field by that field, through fragments without a type condition', () => {
+    const used = keys('{ search(term: "x") { ... { ... on User { id } } ...P } node(id: "1") { ... on User { ... on Node { id } } } } fragment P on Product { title }');
+    expect(used).toEqual(expect.arrayContaining(['Query.search ... on User', 'Query.search ... on Product', 'Query.node ... on User']));
+    // Inside `... on User` the parent is User, not the field: narrowing the field cannot invalidate it.
+    expect(used).not.toContain('Query.node ... on Node');
   });
 
   it('skips what the schema does not know instead of guessing', () => {
