@@ -1,6 +1,10 @@
-import { parseArgs } from 'node:util';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { signDevToken } from '../auth/dev-identity.ts';
 import { ConfigError, loadConfig } from '../config/index.ts';
+import { tierNames } from '../rate-limit/config.ts';
+
+/** The tiers a user can hold (`anonymous` is the tier of having no token). */
+const TOKEN_TIERS = tierNames.filter((t) => t !== 'anonymous');
 
 const USAGE = `Usage: npm run token -- [options]
 
@@ -10,33 +14,42 @@ auth.devKeys (the default outside production) accepts it.
   --sub <id>        subject (user id). Default u1
   --scope <scopes>  space-separated scopes; repeatable
   --role <role>     a role; repeatable
-  --tier <tier>     rate-limit tier (free|standard|premium|enterprise). Default: none (standard)
+  --tier <tier>     rate-limit tier (${TOKEN_TIERS.join('|')}). Default: none (standard)
   --ttl <span>      lifetime: seconds, or 30m, 1h, 7d. Default 1h
   --aud <aud>       audience. Default: the first of auth.audience
   --iss <iss>       issuer. Default: the first of auth.issuer
+  -h, --help        this text
 
 Example:
   curl -H "authorization: Bearer $(npm run -s token -- --role admin)" ...`;
 
+const OPTIONS = {
+  sub: { type: 'string', default: 'u1' },
+  scope: { type: 'string', multiple: true, default: [] },
+  role: { type: 'string', multiple: true, default: [] },
+  tier: { type: 'string' },
+  ttl: { type: 'string', default: '1h' },
+  aud: { type: 'string' },
+  iss: { type: 'string' },
+  help: { type: 'boolean', short: 'h', default: false },
+} as const satisfies NonNullable<ParseArgsConfig['options']>;
+
 const TTL = /^\d+[smhd]?$/;
 
+/** A mistake in the command line: exit 2 with the reason and the usage, as CLIs do. */
+class UsageError extends Error {}
+
 async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      sub: { type: 'string', default: 'u1' },
-      scope: { type: 'string', multiple: true, default: [] },
-      role: { type: 'string', multiple: true, default: [] },
-      tier: { type: 'string' },
-      ttl: { type: 'string', default: '1h' },
-      aud: { type: 'string' },
-      iss: { type: 'string' },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-    strict: true,
-  });
+  const args = process.argv.slice(2);
+  checkArguments(args);
+  const { values } = parseArgs({ args, options: OPTIONS, strict: true });
   if (values.help) {
     process.stdout.write(`${USAGE}\n`);
     return;
+  }
+  if (values.tier !== undefined && !TOKEN_TIERS.some((t) => t === values.tier)) {
+    // The gateway would take an unknown tier as `rateLimit.fallbackTier` (free), silently.
+    throw new UsageError(`--tier "${values.tier}" is not a tier; use one of ${TOKEN_TIERS.join(', ')}`);
   }
   if (!TTL.test(values.ttl)) throw new UsageError(`--ttl "${values.ttl}": use seconds or a number with s, m, h or d`);
   if (values.sub.length === 0) throw new UsageError('--sub must not be empty');
@@ -58,11 +71,29 @@ async function main(): Promise<void> {
   process.stdout.write(`${token}\n`);
 }
 
-class UsageError extends Error {}
+/**
+ * Refuses what `parseArgs` would (an unknown option, a missing value, a stray argument)
+ * with a message that lists the valid options, instead of its own advice on positionals.
+ */
+function checkArguments(args: readonly string[]): void {
+  const valid = Object.keys(OPTIONS).map((name) => `--${name}`).join(', ');
+  const byName = new Map<string, { readonly type: 'string' | 'boolean' }>(Object.entries(OPTIONS));
+  const { tokens } = parseArgs({ args: [...args], options: OPTIONS, strict: false, tokens: true });
+  for (const token of tokens) {
+    if (token.kind === 'positional') throw new UsageError(`unexpected argument "${token.value}"; options are ${valid}`);
+    if (token.kind !== 'option') continue;
+    const option = byName.get(token.name);
+    if (option === undefined) throw new UsageError(`unknown option ${token.rawName}; options are ${valid}`);
+    if (option.type === 'string' && token.value === undefined) throw new UsageError(`${token.rawName} needs a value`);
+    if (option.type === 'boolean' && token.value !== undefined) throw new UsageError(`${token.rawName} takes no value`);
+  }
+}
 
 main().catch((error: unknown) => {
-  const known = error instanceof UsageError || error instanceof ConfigError || (error as { code?: string })?.code?.startsWith('ERR_PARSE_ARGS');
-  process.stderr.write(`${known ? (error as Error).message : String((error as Error)?.stack ?? error)}\n`);
-  if (error instanceof UsageError || (error as { code?: string })?.code?.startsWith('ERR_PARSE_ARGS')) process.stderr.write(`\n${USAGE}\n`);
+  if (error instanceof UsageError) {
+    process.stderr.write(`${error.message}\n\n${USAGE}\n`);
+    process.exit(2);
+  }
+  process.stderr.write(`${error instanceof ConfigError ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   process.exit(1);
 });

@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig, policyFor } from '../../../gateway/config/index.ts';
 
@@ -50,10 +53,7 @@ describe('loadConfig', () => {
     expect(problems[0]).toMatch(/^upstreams\.users\.retry\.attempts: /);
   });
 
-  it('reads a YAML config file named by GATEWAY_CONFIG and reports one that is missing', async () => {
-    const { mkdtempSync, writeFileSync } = await import('node:fs');
-    const { join } = await import('node:path');
-    const { tmpdir } = await import('node:os');
+  it('reads a YAML config file named by GATEWAY_CONFIG and reports one that is missing', () => {
     const dir = mkdtempSync(join(tmpdir(), 'gwcfg-'));
     const file = join(dir, 'gateway.yaml');
     writeFileSync(file, 'server:\n  port: 4555\nroutes:\n  - name: notes\n    prefix: /notes\n    targets: [{ url: "http://127.0.0.1:4010" }]\n');
@@ -61,6 +61,35 @@ describe('loadConfig', () => {
     expect(config.server.port).toBe(4555);
     expect(config.routes[0]?.stripPath).toBe(true);
     expect(problemsOf(() => loadConfig({ env: { GATEWAY_CONFIG: join(dir, 'missing.yaml') } }))[0]).toMatch(/^GATEWAY_CONFIG: cannot read/);
+  });
+
+  it('layers defaults < base < file < env < overrides', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gwcfg-'));
+    const file = join(dir, 'gateway.yaml');
+    writeFileSync(file, 'server:\n  port: 4600\n  host: 127.0.0.2\nsubgraphs:\n  users: { url: "http://127.0.0.1:3/graphql" }\n');
+    const base = { server: { port: 4500, bodyLimitBytes: 99 }, subgraphs: { users: { url: 'http://127.0.0.1:1/graphql' }, orders: { url: 'http://127.0.0.1:2/graphql' } } };
+    const env = { GATEWAY_CONFIG: file, PORT: '4700', SUBGRAPH_ORDERS_URL: 'http://127.0.0.1:4/graphql' };
+    const config = loadConfig({ env, base });
+    expect(config.server.port).toBe(4700);
+    expect(config.server.host).toBe('127.0.0.2');
+    expect(config.server.bodyLimitBytes).toBe(99);
+    expect(config.server.requestTimeoutMs).toBe(30_000);
+    expect(config.subgraphs.users?.url).toBe('http://127.0.0.1:3/graphql');
+    expect(config.subgraphs.orders?.url).toBe('http://127.0.0.1:4/graphql');
+    expect(loadConfig({ env, base, overrides: { server: { port: 4800 } } }).server.port).toBe(4800);
+  });
+
+  it('merges routes by name across sources: a file adds routes to the base and replaces the ones it names', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gwcfg-'));
+    const file = join(dir, 'gateway.yaml');
+    writeFileSync(file, 'routes:\n  - { name: extra, prefix: /extra, targets: [{ url: "http://127.0.0.1:5" }] }\n  - { name: b, prefix: /b2, targets: [{ url: "http://127.0.0.1:6" }] }\n');
+    const route = (name: string, port: number) => ({ name, prefix: `/${name}`, targets: [{ url: `http://127.0.0.1:${port}` }] });
+    const config = loadConfig({ env: { GATEWAY_CONFIG: file }, base: { routes: [route('a', 1), route('b', 2)] } });
+    expect(config.routes.map((r) => [r.name, r.prefix, r.targets[0]?.url])).toEqual([
+      ['a', '/a', 'http://127.0.0.1:1'],
+      ['extra', '/extra', 'http://127.0.0.1:5'],
+      ['b', '/b2', 'http://127.0.0.1:6'],
+    ]);
   });
 
   it('refuses two routes with one name', () => {
