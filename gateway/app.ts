@@ -1,11 +1,13 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { LoadedConfig } from './config/index.ts';
+import { checkReferences, type LoadedConfig } from './config/index.ts';
+import { knownNames } from './known-names.ts';
 import { NotFoundError } from './errors/gateway-error.ts';
 import { serveApollo } from './graphql/apollo-http.ts';
 import { createSupergraphDoor } from './graphql/supergraph-door.ts';
 import { createPassthrough } from './rest/passthrough.ts';
-import { REST_PREFIX } from './rest/route-table.ts';
+import { REST_PREFIX, RouteTable } from './rest/route-table.ts';
+import { normalizePath } from './rest/normalize-path.ts';
 import { createEdge, type EdgeRoute } from './http/edge.ts';
 import { Lifecycle } from './http/lifecycle.ts';
 import { sendError } from './http/respond.ts';
@@ -29,6 +31,10 @@ import { watchSupergraph } from './graphql/supergraph-watch.ts';
 import { CloseHooks, type CloseHook } from './ops/close-hooks.ts';
 import { sendMetrics } from './ops/metrics-endpoint.ts';
 import { pathOf } from './http/request-url.ts';
+import { createCors } from './http/cors.ts';
+import { createIde, isIdeAssetPath } from './graphql/ide/index.ts';
+import { createClientRuntime, loadDoorRegistry } from './clients/runtime.ts';
+import { versionWarningPlugin } from './clients/version-warning-plugin.ts';
 
 export interface Gateway {
   readonly config: LoadedConfig;
@@ -38,7 +44,7 @@ export interface Gateway {
   /** Base URL once listening, e.g. `http://127.0.0.1:4000`. */
   readonly url: string;
   listen(): Promise<string>;
-  /** Graceful: readiness off, stop accepting, drain in-flight requests, then run the close hooks (pools, stores, …). */
+  /** Graceful (the sequence: http/lifecycle.ts): readiness off, serve through the delay, stop listening once the accept queue is quiet, drain, then run the close hooks (pools, stores, …). */
   close(): Promise<{ drained: boolean }>;
   /** This gateway's Prometheus registry (also served at `GET /metrics`). */
   readonly metrics: GatewayMetrics;
@@ -60,11 +66,20 @@ export interface GatewayOptions {
  * to the edge. Nothing here handles a request; it only decides who does.
  */
 export async function createGateway(config: LoadedConfig, options: GatewayOptions = {}): Promise<Gateway> {
+  // Before anything is built: a name in config that names nothing (a typo) stops start-up.
+  checkReferences(config, knownNames(config));
   const log = options.log ?? createLogger(config.log.level);
+  // Built first, so a contradiction in `cors` or a missing IDE package stops start-up before anything runs.
+  const cors = createCors(config.cors, { warn: (message) => log.warn(message) });
+  const ide = createIde(config, log);
   const closers = new CloseHooks();
+  // Before the metrics: its client names and versions are the only values of their labels.
+  const clientRegistry = await loadDoorRegistry(config.clients, log);
   const metrics: GatewayMetrics = new GatewayMetrics({
     operationNames: config.metrics.operationNames,
     maxOperationNames: config.metrics.maxOperationNames,
+    clientNames: clientRegistry.clients.map((c) => c.name),
+    clientVersions: [...new Set(clientRegistry.clients.flatMap((c) => c.versions.map((v) => v.version)))],
     breakers: () => upstreams.breakerStates(),
   });
   // Metrics and the breaker-transition log line always; the caller's observers too.
@@ -78,6 +93,8 @@ export async function createGateway(config: LoadedConfig, options: GatewayOption
     requestTimeoutMs: config.server.requestTimeoutMs,
     clientIp: (req) => resolveClientIp({ socketAddress: req.socket.remoteAddress, forwardedFor: req.headers['x-forwarded-for'] }, trustedProxies),
     observer: createRequestObserver(metrics),
+    refusedBodyDrain: { maxBytes: config.server.refusedBodyDrainBytes, maxMs: config.server.refusedBodyDrainMs },
+    headerRules: upstreams.headerRules,
   });
   const rateLimitHooks = rateLimitTelemetry(metrics, { onDecision: options.onRateLimitDecision, onStoreError: options.onRateLimitStoreError });
 
@@ -92,6 +109,15 @@ export async function createGateway(config: LoadedConfig, options: GatewayOption
     log.warn({ failMode: config.rateLimit.redis.failMode }, 'rate-limit store not reachable at start-up; decisions follow the fail mode until it is');
   }
   const limiter = createRateLimiter(config.rateLimit, rateLimitStore, { onDecision: rateLimitHooks.onDecision });
+  // Trusted documents, APQ (on the rate limiter's Redis when there is one) and the version policy of every GraphQL door.
+  const clients = createClientRuntime({
+    config: config.clients,
+    registry: clientRegistry,
+    limits: config.operationLimits,
+    log,
+    rateLimitStore,
+    onDocument: (door, client, outcome) => metrics.document(door, client.name, outcome),
+  });
   // Built once: key sources, API-key hashes and the dev key are loaded here, not per request.
   const authenticate = createAuthenticator(config.auth);
   const authenticated = authenticatePolicy(authenticate);
@@ -103,6 +129,7 @@ export async function createGateway(config: LoadedConfig, options: GatewayOption
 
   const supergraphDoor = createSupergraphDoor(config, upstreams, log, [
     graphqlTelemetryPlugin({ executeSpan: false }),
+    versionWarningPlugin(),
     expensiveOperationsPlugin('graphql', limiter, config.operationLimits, config.rateLimit.expensive.costThreshold),
   ], { onShared: (kind) => metrics.engineShared(kind) });
   await supergraphDoor.start();
@@ -125,7 +152,10 @@ export async function createGateway(config: LoadedConfig, options: GatewayOption
     inboundFor,
     access: config.auth.doors.bff,
     supergraph: createInProcessSupergraphClient(supergraphDoor),
-    plugins: [graphqlTelemetryPlugin({ executeSpan: true }), expensiveOperationsPlugin('bff', limiter, config.operationLimits, config.rateLimit.expensive.costThreshold)],
+    cors,
+    ide,
+    documents: (bff) => clients.forDoor(bff),
+    plugins: [graphqlTelemetryPlugin({ executeSpan: true }), versionWarningPlugin(), expensiveOperationsPlugin('bff', limiter, config.operationLimits, config.rateLimit.expensive.costThreshold)],
   });
   await bffDoors.start();
   closers.add('bff doors', () => bffDoors.stop());
@@ -139,21 +169,40 @@ export async function createGateway(config: LoadedConfig, options: GatewayOption
     readiness.push({ name: 'rateLimitStore', check: () => rateLimitStore.ping() });
   }
 
+  const graphqlDocuments = clients.forDoor('graphql');
+  const graphqlCors = cors.forDoor('graphql', 'graphql', config.server.allowGetQueries ? ['GET', 'POST'] : ['POST']);
   const graphqlRoute: EdgeRoute = {
     door: 'graphql',
     routeName: () => 'graphql',
+    cors: () => graphqlCors,
+    beforeInbound: ide?.pageFor({ path: '/graphql', access: config.auth.doors.graphql }),
     inbound: inboundFor(accessPolicy(() => config.auth.doors.graphql)),
     handler: (req, res, ctx) =>
       serveApollo(supergraphDoor.apollo, req, res, ctx, {
         bodyLimitBytes: config.server.bodyLimitBytes,
         allowGet: config.server.allowGetQueries,
         limits: config.operationLimits,
+        prepare: graphqlDocuments,
       }),
   };
   const passthrough = createPassthrough(config, upstreams);
+  const restCors = new Map(config.routes.map((r) => [r.name, cors.forRestRoute(r)]));
+  const restRoutes = new RouteTable(config.routes);
+  /** A preflight is routed by the method it asks for, as the request it precedes will be: the route's `methods` need not list OPTIONS. */
+  const preflightRoute = (req: IncomingMessage): string | undefined => {
+    const method = req.method === 'OPTIONS' ? req.headers['access-control-request-method'] : undefined;
+    if (typeof method !== 'string') return undefined;
+    try {
+      return restRoutes.match(method.toUpperCase(), normalizePath(pathOf(req))).route.name;
+    } catch {
+      return undefined;
+    }
+  };
   const restRoute: EdgeRoute = {
     door: 'rest',
     routeName: passthrough.routeNameOf,
+    // An unknown route gets its 404 without CORS, as any path the gateway does not serve.
+    cors: (name, req) => restCors.get(name ?? preflightRoute(req) ?? '') ?? null,
     inbound: inboundFor(accessPolicy((ctx) => (ctx.route && routeAccess.get(ctx.route)) || config.auth.doors.rest)),
     handler: passthrough.handle,
   };
@@ -179,6 +228,7 @@ export async function createGateway(config: LoadedConfig, options: GatewayOption
     if (path === DEV_JWKS_PATH && config.auth.devKeys) return sendDevJwks(res);
     if (path === '/readyz') return void sendReadiness(res, readiness);
     if (path === '/metrics') return void sendMetrics(res, metrics, req.method);
+    if (ide && isIdeAssetPath(path)) return ide.assets.serve(req, res, path);
     edge(req, res, route(path)).catch((error: unknown) => {
       log.error({ err: error }, 'unhandled error at the edge');
       sendError(res, error, 'rest');
@@ -208,11 +258,17 @@ export async function createGateway(config: LoadedConfig, options: GatewayOption
         });
       }),
     close: async () => {
-      const result = server.listening
-        ? await lifecycle.drain(server, { timeoutMs: config.server.drainTimeoutMs, delayMs: config.server.shutdownDelayMs })
-        : { drained: true };
+      if (!server.listening) {
+        await closers.run(log);
+        return { drained: true };
+      }
+      const result = await lifecycle.drain(server, { timeoutMs: config.server.drainTimeoutMs, delayMs: config.server.shutdownDelayMs });
+      if (!result.acceptQueueQuiet) {
+        log.warn('clients kept connecting after readiness went 503: connections still in the accept queue when the listener closed may have been reset (raise server.shutdownDelayMs above the balancer\'s probe period)');
+      }
+      if (!result.drained) log.warn({ inFlight: lifecycle.inFlight, drainTimeoutMs: config.server.drainTimeoutMs }, 'drain timed out: requests still in flight were cut');
       await closers.run(log);
-      return result;
+      return { drained: result.drained };
     },
     metrics,
     onClose: (name, hook) => closers.add(name, hook),

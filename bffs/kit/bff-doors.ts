@@ -1,7 +1,9 @@
 import type { AccessRequirement } from '../../gateway/auth/index.ts';
 import type { LoadedConfig } from '../../gateway/config/index.ts';
-import { serveApollo } from '../../gateway/graphql/apollo-http.ts';
+import { serveApollo, type ServeApolloOptions } from '../../gateway/graphql/apollo-http.ts';
 import type { EdgeRoute, InboundPolicy } from '../../gateway/http/edge.ts';
+import type { GatewayCors } from '../../gateway/http/cors.ts';
+import type { Ide } from '../../gateway/graphql/ide/index.ts';
 import { accessPolicy } from '../../gateway/inbound/authenticate.ts';
 import { createFieldRateLimiter, type RateLimitStore } from '../../gateway/rate-limit/index.ts';
 import type { Logger } from '../../gateway/telemetry/logger.ts';
@@ -31,6 +33,12 @@ export interface BffDoorsOptions {
   readonly access?: Readonly<Partial<Record<string, AccessRequirement>>>;
   /** More Apollo plugins for every BFF server (e.g. the expensive-operations limit for door `bff`). */
   readonly plugins?: ReadonlyArray<BffPlugin | null>;
+  /** The gateway's CORS (each door's from `cors.doors.bff` and `cors.routes.<client>`). Absent: none. */
+  readonly cors?: GatewayCors;
+  /** The development IDE, on each door when present. */
+  readonly ide?: Ide | null;
+  /** Each door's trusted documents, APQ and version policy (gateway/clients/runtime.ts), by BFF name. Absent: none. */
+  readonly documents?: (bff: string) => ServeApolloOptions['prepare'];
 }
 
 export interface BffDoors {
@@ -71,14 +79,19 @@ export function createBffDoorsFor(bffs: readonly Bff[], options: BffDoorsOptions
     const apollo = createBffServer(bff, { config, log, fieldLimiter, plugins: options.plugins });
     servers.push(apollo);
     const access = options.access?.[bff.name] ?? bff.access;
+    const prepare = options.documents?.(bff.name);
+    const doorServeOptions: ServeApolloOptions = prepare ? { ...serveOptions, prepare } : serveOptions;
+    const cors = options.cors?.forDoor('bff', bff.name, config.server.allowGetQueries ? ['GET', 'POST'] : ['POST']) ?? null;
     routes.set(bffPath(bff.name), {
       door: 'bff',
       clientName: bff.name,
       routeName: () => bff.name,
+      cors: () => cors,
+      beforeInbound: options.ide?.pageFor({ path: bffPath(bff.name), access }),
       inbound: options.inboundFor(accessPolicy(() => access)),
       handler: async (req, res, ctx) => {
         rememberAuthorization(ctx, req);
-        await serveApollo(apollo, req, res, ctx, serveOptions, async () => bff.createContext(ctx, services));
+        await serveApollo(apollo, req, res, ctx, doorServeOptions, async () => bff.createContext(ctx, services));
       },
     });
   }

@@ -39,6 +39,8 @@ export function createBffServer(bff: Bff, options: BffServerOptions): BffServer 
     introspection: resolveIntrospection(config.operationLimits),
     parseOptions: apolloParseOptions(config.operationLimits),
     allowBatchedHttpRequests: config.operationLimits.batching.enabled,
+    // APQ and registered documents are the door's (gateway/clients/door-documents.ts, `clients.apq`): Apollo's own per-instance cache is off.
+    persistedQueries: false,
     plugins: [
       ApolloServerPluginLandingPageDisabled(),
       // Apollo's cache-control plugin wraps every resolved field to compute a policy we do

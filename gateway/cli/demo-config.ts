@@ -18,5 +18,13 @@ export function demoConfig(services: readonly RunningUpstream[]): GatewayConfigI
     if (s.kind === 'subgraph') subgraphs[s.name] = { url: s.url };
     else routes.push({ name: s.name, prefix: `/${s.name}`, targets: [{ url: s.url }], stripPath: true });
   }
-  return { subgraphs, routes };
+  return { subgraphs, routes, cors: DEMO_CORS };
 }
+
+/**
+ * A web app on this machine (any port, http or https) may call every door, so a local
+ * front end works against `npm start`; a deployment names its own origins (`cors`).
+ */
+export const DEMO_CORS: NonNullable<GatewayConfigInput['cors']> = {
+  policies: [{ matchOrigins: ['https?://(localhost|127\\.0\\.0\\.1|\\[::1\\])(:[0-9]{1,5})?'] }],
+};

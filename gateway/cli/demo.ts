@@ -1,11 +1,16 @@
-import { closeAllServices, startAllServices } from '../../subgraphs/catalog.ts';
-import { createGateway } from '../app.ts';
-import { ConfigError, loadConfig } from '../config/index.ts';
+import { closeAllServices, SERVICES, startAllServices, type StartedService } from '../../subgraphs/catalog.ts';
+import { createGateway, type Gateway } from '../app.ts';
+import { checkReferences, loadConfig, type LoadedConfig } from '../config/index.ts';
 import { applyHeapGrowth } from './heap-growth.ts';
-import { demoConfig } from './demo-config.ts';
+import { knownNames } from '../known-names.ts';
+import { demoConfig, type RunningUpstream } from './demo-config.ts';
+import { listenProblem, probeListen, upstreamListenProblem } from './listen-check.ts';
 import { shutdownOnSignal } from './shutdown-on-signal.ts';
+import { exitOnStartupFailure, StartupError } from './startup-failure.ts';
 import { startTracing } from '../telemetry/tracing.ts';
 import { DEV_JWKS_PATH } from '../auth/index.ts';
+
+const COMMAND = 'npm start';
 
 // Anonymous, across products → inventory (@requires) → reviews → users.
 const EXAMPLE_QUERY = `{ topProducts(first: 2) { name priceCents shippingEstimateCents reviews(first: 2) { rating author { name } } } }`;
@@ -14,23 +19,41 @@ const HOME_QUERY = `{ home { user { name } activeOrders { id status formattedTot
 /**
  * `npm start`: every demo subgraph and REST service on its default port, then the gateway
  * in front of them, with embedded defaults (in-memory rate limits, the dev signing key).
- * Env vars still apply (e.g. PORT, REDIS_URL), so the demo can be pointed at real parts.
+ * Config is layered exactly as `npm run start:gateway` layers it, with the demo's wiring
+ * of its own upstreams underneath: defaults < demo wiring < GATEWAY_CONFIG file < env
+ * (PORT, REDIS_URL, SUBGRAPH_<NAME>_URL, …), so the demo can be pointed at real parts.
  */
 async function main(): Promise<void> {
+  const env = process.env;
+  // DEMO_PORTS=free puts the upstreams on free ports (tests, or a machine where 4001-4011 are taken).
+  const ports = env.DEMO_PORTS === 'free' ? 'free' : 'default';
+  // The whole config is checked before anything starts, against the upstreams at their
+  // default ports: on free ports only their URLs differ, and those are known once they run.
+  const planned = loadConfig({ env, base: demoConfig(SERVICES.map(plannedAtDefaultPort)) });
+  checkReferences(planned, knownNames(planned));
+  applyHeapGrowth(planned.server.heapGrowthPercent);
+  const { host, port } = planned.server;
+  await probeListen(host, port).catch((error: unknown) => rethrowListenError(error, host, port));
+
   // Off unless OTEL_EXPORTER_OTLP_ENDPOINT (or OTEL_TRACES_EXPORTER) is set; see tracing.ts.
   const tracing = await startTracing();
-  // DEMO_PORTS=free puts the upstreams on free ports (tests, or a machine where 4001-4011 are taken).
-  const services = await startAllServices({ ports: process.env.DEMO_PORTS === 'free' ? 'free' : 'default' });
-  let gateway;
+  let services: StartedService[] = [];
+  let gateway: Gateway | undefined;
+  let url: string;
   try {
-    const config = loadConfig({ env: process.env, overrides: demoConfig(services) });
-    applyHeapGrowth(config.server.heapGrowthPercent);
-    gateway = await createGateway(config);
+    services = await startAllServices({ ports }).catch((error: unknown) => {
+      const problem = upstreamListenProblem(error);
+      throw problem ? new StartupError(problem) : error;
+    });
+    gateway = await createGateway(loadConfig({ env, base: demoConfig(services) }));
+    url = await gateway.listen();
   } catch (error) {
+    // Nothing is left running: the process exits with the one line that says why.
+    await gateway?.close();
     await closeAllServices(services);
-    throw error;
+    await tracing.shutdown();
+    return rethrowListenError(error, host, port);
   }
-  const url = await gateway.listen();
   const g = gateway;
   const lines = [
     '',
@@ -39,10 +62,11 @@ async function main(): Promise<void> {
     `  GraphQL (supergraph)  POST ${url}/graphql`,
     `  BFFs (per client)     POST ${url}/bff/mobile/graphql   ${url}/bff/web/graphql   ${url}/bff/admin/graphql`,
     `  REST passthrough      ${url}/api/v1/notifications/notifications?userId=u1`,
+    ...(g.config.ide.enabled === false ? [] : [`  GraphiQL (a browser)  ${url}/graphql   and each BFF door (a dev token is filled in)`]),
     `  Dev JWKS              ${url}${DEV_JWKS_PATH}`,
     `  Health                ${url}/healthz   ${url}/readyz   ${url}/metrics`,
     ``,
-    ...services.map((s) => `  ${s.kind === 'subgraph' ? 'subgraph' : 'rest    '}  ${s.name.padEnd(16)} ${s.url}`),
+    ...upstreamLines(services, g.config),
     ``,
     `Try:`,
     `  curl -s ${url}/graphql -H 'content-type: application/json' \\`,
@@ -68,7 +92,35 @@ async function main(): Promise<void> {
   );
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`${error instanceof ConfigError ? error.message : String((error as Error)?.stack ?? error)}\n`);
-  process.exit(1);
-});
+/**
+ * The upstreams as the gateway routes to them: each demo service, unless the config file
+ * or the env sends its traffic elsewhere (then both are shown), and the routes the config
+ * file added, so a reader sees that their config took effect.
+ */
+function upstreamLines(services: readonly StartedService[], config: LoadedConfig): string[] {
+  const line = (kind: string, name: string, where: string): string => `  ${kind.padEnd(8)}  ${name.padEnd(16)} ${where}`;
+  const demo = new Set(services.map((s) => s.name));
+  const routedTo = (s: StartedService): string | undefined =>
+    s.kind === 'subgraph' ? config.subgraphs[s.name]?.url : config.routes.find((r) => r.name === s.name)?.targets.map((t) => t.url).join(' ');
+  return [
+    ...services.map((s) => {
+      const to = routedTo(s);
+      const kind = s.kind === 'subgraph' ? 'subgraph' : 'rest';
+      return to === undefined || to === s.url ? line(kind, s.name, s.url) : line(kind, s.name, `${to}   (from config; the demo's runs at ${s.url})`);
+    }),
+    ...config.routes.filter((r) => !demo.has(r.name)).map((r) => line('route', r.name, `/api/v1${r.prefix} → ${r.targets.map((t) => t.url).join(' ')}   (from config)`)),
+  ];
+}
+
+/** A catalog entry as it will run with `DEMO_PORTS` unset. */
+function plannedAtDefaultPort(s: (typeof SERVICES)[number]): RunningUpstream {
+  const origin = `http://127.0.0.1:${s.defaultPort}`;
+  return { name: s.name, kind: s.kind, url: s.kind === 'subgraph' ? `${origin}/graphql` : origin };
+}
+
+function rethrowListenError(error: unknown, host: string, port: number): never {
+  const problem = listenProblem(error, host, port, COMMAND);
+  throw problem ? new StartupError(problem) : error;
+}
+
+main().catch(exitOnStartupFailure);

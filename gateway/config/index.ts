@@ -1,4 +1,5 @@
 export { loadConfig, policyFor, ConfigError, type LoadedConfig, type LoadConfigOptions } from './load.ts';
+export { checkReferences, type KnownNames } from './references.ts';
 export {
   defineConfig,
   type GatewayConfig,

@@ -8,7 +8,7 @@ import {
   type GatewayConfigInput,
   type UpstreamPolicyConfig,
 } from './schema.ts';
-import { deepFreeze, deepMerge, type PlainObject } from './merge.ts';
+import { deepFreeze, deepMerge, isPlainObject, type PlainObject } from './merge.ts';
 
 /** Start-up stops with this: the message names every bad key and where it came from. */
 export class ConfigError extends Error {
@@ -26,12 +26,21 @@ export interface LoadedConfig extends GatewayConfig {
 
 export interface LoadConfigOptions {
   env?: NodeJS.ProcessEnv;
+  /**
+   * Config under the file and the env: wiring a launcher knows and a deployment would
+   * otherwise write (`npm start` routes the demo's own upstreams with it), so the file and
+   * the env still override it exactly as they do on their own.
+   */
+  base?: GatewayConfigInput;
   /** Programmatic config (tests, embedding); wins over file and env. */
   overrides?: GatewayConfigInput;
 }
 
-/** Env vars the gateway reads, mapped to config keys (documented in the README). */
-const ENV_KEYS: ReadonlyArray<[envName: string, path: readonly string[], kind: 'string' | 'number' | 'boolean']> = [
+/** The env var naming the config file (YAML, or JSON when it ends in `.json`). */
+export const CONFIG_FILE_ENV = 'GATEWAY_CONFIG';
+
+/** Env vars the gateway reads, mapped to config keys (documented in the README's env table). */
+export const ENV_KEYS: ReadonlyArray<[envName: string, path: readonly string[], kind: 'string' | 'number' | 'boolean']> = [
   ['HOST', ['server', 'host'], 'string'],
   ['PORT', ['server', 'port'], 'number'],
   ['BODY_LIMIT_BYTES', ['server', 'bodyLimitBytes'], 'number'],
@@ -50,19 +59,25 @@ const ENV_KEYS: ReadonlyArray<[envName: string, path: readonly string[], kind: '
   ['ENGINE_EXECUTOR', ['engine', 'executor'], 'string'],
   ['DEDUP_SUBGRAPH_FETCHES', ['engine', 'dedup', 'subgraphFetches'], 'boolean'],
   ['DEDUP_INBOUND_OPERATIONS', ['engine', 'dedup', 'inboundOperations'], 'boolean'],
+  ['IDENTITY_SIGNING_KEY_ID', ['identitySigning', 'keyId'], 'string'],
+  // `<id>:<secret>,…`, parsed by the identitySigning schema.
+  ['IDENTITY_SIGNING_KEYS', ['identitySigning', 'keys'], 'string'],
 ];
 
 const SUBGRAPH_URL_ENV = /^SUBGRAPH_([A-Z0-9_]+)_URL$/;
+/** `SUBGRAPH_<NAME>_URL` → `subgraphs.<name>.url`, for every subgraph name (lower-cased). */
+export const SUBGRAPH_URL_ENV_NAME = 'SUBGRAPH_<NAME>_URL';
 
 export function loadConfig(options: LoadConfigOptions = {}): LoadedConfig {
   const env = options.env ?? process.env;
   const sources: Array<{ origin: string; value: PlainObject }> = [];
-  const filePath = env.GATEWAY_CONFIG;
+  if (options.base) sources.push({ origin: 'base', value: options.base as PlainObject });
+  const filePath = env[CONFIG_FILE_ENV];
   if (filePath) sources.push({ origin: `file ${filePath}`, value: readConfigFile(filePath) });
   sources.push({ origin: 'env', value: fromEnv(env) });
   if (options.overrides) sources.push({ origin: 'overrides', value: options.overrides as PlainObject });
 
-  const merged = sources.reduce<PlainObject>((acc, s) => deepMerge(acc, s.value), {});
+  const merged = sources.reduce<PlainObject>((acc, s) => mergeSource(acc, s.value), {});
   const parsed = configSchema.safeParse(merged);
   if (!parsed.success) throw new ConfigError(describeIssues(parsed.error.issues, [], env));
   const config = parsed.data;
@@ -87,6 +102,21 @@ export function loadConfig(options: LoadConfigOptions = {}): LoadedConfig {
   return deepFreeze({ ...config, policies });
 }
 
+/**
+ * One source over the ones below it (`deepMerge`), except `routes`, merged by name: a
+ * route replaces the one of its name below and other names are added, so a config file
+ * can add a route to the ones a launcher wired (`base`) without repeating them.
+ */
+function mergeSource(below: PlainObject, source: PlainObject): PlainObject {
+  const merged = deepMerge(below, source);
+  if (Array.isArray(below.routes) && Array.isArray(source.routes)) {
+    const nameOf = (route: unknown): unknown => (isPlainObject(route) ? route.name : undefined);
+    const replaced = new Set<unknown>(source.routes.map(nameOf).filter((n) => typeof n === 'string'));
+    merged.routes = [...below.routes.filter((r) => !replaced.has(nameOf(r))), ...source.routes];
+  }
+  return merged;
+}
+
 /** The policy for one upstream: its resolved override, or the defaults. */
 export function policyFor(config: LoadedConfig, upstream: string): UpstreamPolicyConfig {
   return config.policies[upstream] ?? config.upstreamDefaults;
@@ -97,7 +127,7 @@ function readConfigFile(path: string): PlainObject {
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    throw new ConfigError([`GATEWAY_CONFIG: cannot read ${path}: ${(error as Error).message}`]);
+    throw new ConfigError([`${CONFIG_FILE_ENV}: cannot read ${path}: ${(error as Error).message}`]);
   }
   try {
     const value: unknown = path.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
@@ -106,7 +136,7 @@ function readConfigFile(path: string): PlainObject {
     }
     return value as PlainObject;
   } catch (error) {
-    throw new ConfigError([`GATEWAY_CONFIG: ${path} does not parse: ${(error as Error).message}`]);
+    throw new ConfigError([`${CONFIG_FILE_ENV}: ${path} does not parse: ${(error as Error).message}`]);
   }
 }
 

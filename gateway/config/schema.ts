@@ -2,11 +2,18 @@ import { z } from 'zod';
 import { operationLimitsConfigSchema } from '../graphql/operation-limits/config.ts';
 import { rateLimitConfigSchema } from '../rate-limit/config.ts';
 import { accessRequirementSchema, authConfigSchema } from '../auth/config.ts';
+import { identitySigningConfigSchema } from '../identity-signing/config.ts';
+import { corsConfigSchema } from '../http/cors-config.ts';
+import { ideConfigSchema } from '../graphql/ide/config.ts';
+import { headersConfigSchema } from '../upstream/header-rules-config.ts';
+import { clientsConfigSchema } from '../clients/config.ts';
 
 /**
  * The gateway's configuration: one schema, defaults beside each field, unknown keys
- * rejected. Sources are merged by `load.ts` (defaults < config file < env < overrides)
- * and the result is validated once and deep-frozen: nothing parses options on the hot path.
+ * rejected. Sources are merged by `load.ts` (defaults < base < config file < env <
+ * overrides) and the result is validated once and deep-frozen: nothing parses options on
+ * the hot path. Each key's doc comment is its documentation: `npm run config:reference`
+ * turns them into docs/config-reference.md and docs/config.schema.json.
  */
 
 const durationMs = z.number().int().min(0);
@@ -40,15 +47,24 @@ export const retrySchema = z.strictObject({
 });
 
 export const healthCheckSchema = z.strictObject({
-  /** Actively probe `path` on an interval and drive the breaker / target ejection. Default off. */
+  /**
+   * Actively probe `path` on an interval: a failed check ejects the target until a check
+   * passes. A separate signal from the traffic breaker (Envoy's active health checking
+   * beside outlier ejection): a passing check never closes a breaker traffic opened, a
+   * failing one never stretches its open period. Default off.
+   */
   enabled: z.boolean().default(false),
+  /** Path probed on each target; any 2xx passes. Default /health. */
   path: z.string().startsWith('/').default('/health'),
+  /** Time between two checks of a target. Default 5000 ms. */
   intervalMs: positiveInt.default(5_000),
+  /** A check slower than this fails. Default 1000 ms. */
   timeoutMs: positiveInt.default(1_000),
 });
 
 /** Circuit breaker for one upstream (per target for multi-target routes). */
 export const breakerSchema = z.strictObject({
+  /** Off: failures never open it, so a dead upstream is called (and waited for) every time. Default true. */
   enabled: z.boolean().default(true),
   /** Rolling window over which the failure rate is measured. Default 10000 ms. */
   windowMs: positiveInt.default(10_000),
@@ -91,10 +107,27 @@ export const poolSchema = z.strictObject({
 /** Every policy an upstream call goes through. Per-upstream entries override these key by key. */
 export const upstreamPolicySchema = z.strictObject({
   /**
-   * Time one attempt may take to produce response headers; the body is then bounded by the
-   * same value as the longest idle gap between chunks (so large bodies can stream). Default 10000 ms.
+   * Time one attempt may take. A body the gateway reads whole (subgraph fetches, BFF REST
+   * calls) is part of the attempt; a streamed one (the passthrough) is bounded after the
+   * headers by the same value as the longest idle gap between chunks, so large bodies can
+   * stream. Default 10000 ms.
    */
   timeoutMs: positiveInt.default(10_000),
+  /**
+   * Largest answer body taken from the upstream. A subgraph's answer is held whole and
+   * parsed, so this bounds the memory one call can take (ten concurrent 50 MB answers once
+   * took the gateway from 191 to 1,092 MiB); a declared Content-Length over it is refused
+   * before any byte is read, and a streamed passthrough answer is cut at it. Routes that
+   * serve larger downloads raise it per route. Default 32 MiB.
+   */
+  maxResponseBytes: positiveInt.default(32 * 1024 * 1024),
+  /**
+   * Forward the client's `Authorization` and `X-API-Key` to this upstream. Off: the gateway
+   * consumed them (verified the token, looked up the key) and the upstream gets the signed,
+   * verified identity instead (Kong's `hide_credentials`); a route whose upstream checks the
+   * token itself turns it on (`routes[].policy.forwardCredentials`). Default false.
+   */
+  forwardCredentials: z.boolean().default(false),
   retry: retrySchema.prefault({}),
   breaker: breakerSchema.prefault({}),
   bulkhead: bulkheadSchema.prefault({}),
@@ -102,20 +135,28 @@ export const upstreamPolicySchema = z.strictObject({
 });
 
 export const routeTargetSchema = z.strictObject({
+  /** Origin (and optional base path) of one instance of the service. */
   url: z.url({ protocol: /^https?$/ }),
+  /** Share of the route's calls, relative to the other targets' (smooth weighted round-robin, nginx's). Default 1. */
   weight: positiveInt.max(1000).default(1),
 });
 
 /** A REST passthrough route, Kong-style: `/api/v1/<prefix>/...` → targets. */
 export const routeSchema = z.strictObject({
+  /**
+   * The route's name: its upstream's name (`upstreams.<name>`, metrics, logs, breaker), what
+   * `rateLimit.routes` and API keys' `routes` refer to, and what BFFs call the service by.
+   */
   name: z.string().regex(/^[a-z][a-z0-9-]*$/, 'lower-case letters, digits and dashes'),
   /** Path prefix under `/api/v1`, e.g. `/notifications`. */
   prefix: z.string().regex(/^\/[A-Za-z0-9._~-]+(\/[A-Za-z0-9._~-]+)*$/, 'a path like /name'),
+  /** Instances of the service; calls are balanced over them and each has its own breaker. */
   targets: z.array(routeTargetSchema).min(1),
   /** Remove the prefix before forwarding (Kong `strip_path`). Default true. */
   stripPath: z.boolean().default(true),
   /** Path on the upstream the (stripped) request path is appended to. Default "". */
   upstreamBasePath: z.string().regex(/^(\/[A-Za-z0-9._~-]+)*$/).default(''),
+  /** Methods passed through; others get 405 with `Allow`. Default all of them. */
   methods: z
     .array(z.enum(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']))
     .min(1)
@@ -127,6 +168,7 @@ export const routeSchema = z.strictObject({
 });
 
 export const configSchema = z.strictObject({
+  /** The HTTP listener: where it binds, how much a request may send and take, how it shuts down. */
   server: z
     .strictObject({
       /** Interface to bind. Default 127.0.0.1 (containers set 0.0.0.0). */
@@ -137,15 +179,30 @@ export const configSchema = z.strictObject({
       bodyLimitBytes: positiveInt.default(1024 * 1024),
       /** Largest request body streamed through the REST passthrough. Default 50 MiB. */
       passthroughBodyLimitBytes: positiveInt.default(50 * 1024 * 1024),
+      /**
+       * A body refused before it was read whole (over the limit, refused by auth) is still
+       * read and thrown away after the answer, up to this many bytes, before the connection
+       * closes: closing on a client that is still sending resets the connection, and the
+       * reset can take the 413 with it (gateway/http/refused-body.ts). Enough for any upload
+       * a client starts before it sees the answer. Default 64 MiB.
+       */
+      refusedBodyDrainBytes: positiveInt.default(64 * 1024 * 1024),
+      /**
+       * ...and for at most this long, so a slow or stalled client cannot hold the
+       * connection (nginx's `lingering_time` is of this order). Default 5000 ms.
+       */
+      refusedBodyDrainMs: positiveInt.default(5_000),
       /** Deadline of one inbound request; upstream calls never outlive it. Default 30000 ms. */
       requestTimeoutMs: positiveInt.default(30_000),
-      /** On SIGTERM, how long in-flight requests may take to finish. Default 10000 ms. */
+      /** On SIGTERM, after `shutdownDelayMs`: how long what was accepted may take to finish. Default 10000 ms. */
       drainTimeoutMs: positiveInt.default(10_000),
       /**
-       * On SIGTERM, how long to keep accepting new requests (each answered with
-       * `Connection: close`) while `/readyz` already says 503, so load balancers stop
-       * sending traffic before the listener closes. Set it to the balancer's probe period
-       * (e.g. 5000 on Kubernetes). Default 0.
+       * On SIGTERM, how long to keep accepting and serving as usual while `/readyz`
+       * already says 503, so load balancers stop opening connections here before the
+       * listener closes: a connection still in the kernel's accept queue when it closes is
+       * reset. Connections open at SIGTERM are asked once to close (`Connection: close` on
+       * their next response). Set it above the balancer's probe period (e.g. 5000 on
+       * Kubernetes). The sequence: gateway/http/lifecycle.ts. Default 0.
        */
       shutdownDelayMs: durationMs.default(0),
       /** Serve GET /graphql for queries (never mutations). Default true. */
@@ -161,6 +218,7 @@ export const configSchema = z.strictObject({
       heapGrowthPercent: z.number().int().min(0).max(400).default(100),
     })
     .prefault({}),
+  /** Where the supergraph the gateway serves comes from, and how a new one is taken in. */
   supergraph: z
     .strictObject({
       /** Composed supergraph SDL the gateway serves. Default schema/supergraph.graphql. */
@@ -233,23 +291,50 @@ export const configSchema = z.strictObject({
     })
     .prefault({}),
   /** Per-subgraph routing URL overrides (otherwise the supergraph's join__graph url). */
-  subgraphs: z.record(z.string(), z.strictObject({ url: z.url({ protocol: /^https?$/ }) })).default({}),
+  subgraphs: z
+    .record(
+      z.string(),
+      z.strictObject({
+        /** Where this subgraph's GraphQL endpoint is (e.g. `http://users:4001/graphql`). */
+        url: z.url({ protocol: /^https?$/ }),
+      }),
+    )
+    .default({}),
   upstreamDefaults: upstreamPolicySchema.prefault({}),
   /** Per-upstream overrides, by subgraph or route name; validated against `upstreamDefaults`. */
   upstreams: z.record(z.string(), z.record(z.string(), z.unknown())).default({}),
+  /** REST passthrough routes, served at `/api/v1/<prefix>/…`; BFFs call REST-only services through them too. Default none. */
   routes: z.array(routeSchema).default([]),
+  /**
+   * Header rules for upstream requests, Apollo Router's `headers`: propagate client headers
+   * (named, renamed, defaulted, or matching a pattern), insert static values or values of
+   * the verified identity, remove headers; for `all` upstreams, then per upstream
+   * (see gateway/upstream/header-rules-config.ts). Default none: a subgraph or a BFF's REST
+   * call gets no client header, the passthrough the client's minus hop-by-hop, and every
+   * upstream the gateway's signed identity.
+   */
+  headers: headersConfigSchema.prefault({}),
+  /** Shared state, so several gateway instances enforce one set of rate limits. */
   redis: z
     .strictObject({
-      /** When set, rate-limit state lives in Redis; otherwise in memory. */
+      /** When set, rate-limit state and APQ texts (`clients.apq`) live in Redis; otherwise in memory. */
       url: z.string().regex(/^rediss?:\/\//, 'a redis:// or rediss:// URL').optional(),
     })
     .prefault({}),
   /** JWT / API-key authentication and per-door access requirements (see gateway/auth/config.ts). */
   auth: authConfigSchema.prefault({}),
+  /** The HMAC key every upstream call is signed with, and rotation (see gateway/identity-signing/config.ts). */
+  identitySigning: identitySigningConfigSchema.prefault({}),
   /** Inbound rate limits per caller (see gateway/rate-limit/config.ts). */
   rateLimit: rateLimitConfigSchema.prefault({}),
   /** Depth, alias, root-field, token, size and cost limits of GraphQL documents. */
   operationLimits: operationLimitsConfigSchema.prefault({}),
+  /** Trusted documents (safelist), APQ and the client version policy of the GraphQL doors (see gateway/clients/config.ts). */
+  clients: clientsConfigSchema.prefault({}),
+  /** Which browser origins may call each door, Apollo Router's `cors.policies` (see gateway/http/cors-config.ts). */
+  cors: corsConfigSchema.prefault({}),
+  /** GraphiQL on the GraphQL doors in development (see gateway/graphql/ide/config.ts). */
+  ide: ideConfigSchema.prefault({}),
   /** Prometheus metrics served at `GET /metrics`. */
   metrics: z
     .strictObject({
@@ -263,8 +348,10 @@ export const configSchema = z.strictObject({
       maxOperationNames: z.number().int().min(0).max(10_000).default(100),
     })
     .prefault({}),
+  /** Structured logs: one JSON line per record (pino) on stdout. */
   log: z
     .strictObject({
+      /** Least severe level logged (pino's levels; one JSON line per record on stdout). Default info. */
       level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     })
     .prefault({}),

@@ -1,4 +1,5 @@
 import { errorCodes, type ErrorCode } from './codes.ts';
+import { boundMessage, quoteClientText } from './client-text.ts';
 
 export interface GatewayErrorOptions {
   /** Extra response headers the error implies (`Retry-After`, `Allow`, `WWW-Authenticate`). */
@@ -19,7 +20,8 @@ export class GatewayError extends Error {
   readonly extensions: Readonly<Record<string, unknown>>;
 
   constructor(code: ErrorCode, message: string, options: GatewayErrorOptions = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    // Bounded whatever a subclass quoted into it (client-text.ts).
+    super(boundMessage(message), options.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
     this.code = code;
     this.status = errorCodes[code].status;
@@ -48,7 +50,7 @@ export class UnsupportedMediaTypeError extends GatewayError {
   constructor(contentType: string | undefined) {
     super(
       'UNSUPPORTED_MEDIA_TYPE',
-      `Content-Type ${contentType ? `"${contentType}"` : '(none)'} is not supported; send application/json`,
+      `Content-Type ${contentType ? quoteClientText(contentType) : '(none)'} is not supported; send application/json`,
     );
   }
 }
@@ -63,7 +65,7 @@ export class PayloadTooLargeError extends GatewayError {
 
 export class NotFoundError extends GatewayError {
   constructor(path: string) {
-    super('NOT_FOUND', `No route matches ${path}`);
+    super('NOT_FOUND', `No route matches ${quoteClientText(path, 256)}`);
   }
 }
 
@@ -199,18 +201,49 @@ export class UpstreamUnavailableError extends GatewayError {
 }
 
 export class UpstreamBadResponseError extends GatewayError {
-  constructor(upstream: string, reason: string) {
+  /**
+   * The status of the answer whose body was refused, when there was one: a 503 with a body
+   * that is not GraphQL is still a 503 to the retry policy. Not sent to clients.
+   */
+  readonly answerStatus: number | undefined;
+
+  constructor(upstream: string, reason: string, answerStatus?: number) {
     super('UPSTREAM_BAD_RESPONSE', `Upstream "${upstream}" sent an invalid response: ${reason}`, {
       extensions: { upstream },
+    });
+    this.answerStatus = answerStatus;
+  }
+}
+
+/** An answer's body past the upstream's `maxResponseBytes`: cut there, never read whole. */
+export class UpstreamResponseTooLargeError extends GatewayError {
+  constructor(upstream: string, limitBytes: number) {
+    super('UPSTREAM_RESPONSE_TOO_LARGE', `Upstream "${upstream}" sent an answer larger than the limit of ${limitBytes} bytes`, {
+      extensions: { upstream, limitBytes },
     });
   }
 }
 
+/**
+ * Which limit cut a call: the attempt's `timeoutMs`, the inbound request's deadline, or
+ * (streamed bodies) the longest idle gap allowed between two chunks.
+ */
+export type UpstreamTimeoutLimit = 'attempt' | 'deadline' | 'bodyIdle';
+
+const TIMEOUT_WORDING: Readonly<Record<UpstreamTimeoutLimit, string>> = {
+  attempt: 'its timeout',
+  deadline: "the request's deadline",
+  bodyIdle: 'its idle limit between body chunks',
+};
+
 export class UpstreamTimeoutError extends GatewayError {
-  constructor(upstream: string, timeoutMs: number) {
-    super('UPSTREAM_TIMEOUT', `Upstream "${upstream}" did not answer within ${timeoutMs} ms`, {
-      extensions: { upstream, timeoutMs },
+  readonly limit: UpstreamTimeoutLimit;
+
+  constructor(upstream: string, timeoutMs: number, limit: UpstreamTimeoutLimit = 'attempt') {
+    super('UPSTREAM_TIMEOUT', `Upstream "${upstream}" did not answer within ${TIMEOUT_WORDING[limit]} of ${timeoutMs} ms`, {
+      extensions: { upstream, timeoutMs, limit },
     });
+    this.limit = limit;
   }
 }
 
@@ -274,7 +307,8 @@ export type OperationLimitName =
   | 'maxRootFields'
   | 'maxCost'
   | 'batching'
-  | 'maxOperations';
+  | 'maxOperations'
+  | 'maxJsonDepth';
 
 /** 400: the document is too big, deep, wide or costly to run; `extensions` name the limit. */
 export class OperationLimitError extends GatewayError {
@@ -287,6 +321,61 @@ export class OperationLimitError extends GatewayError {
     this.limit = limit;
     this.value = value;
     this.max = max;
+  }
+}
+
+/**
+ * 400: the request's `operationName` selects no operation of its document: it names none
+ * of them, or it is missing where the document has several (graphql-js's "Unknown
+ * operation named", which Apollo answers as a 500 under a gateway).
+ */
+export class InvalidOperationNameError extends GatewayError {
+  constructor(operationName: string | null | undefined, operationCount: number) {
+    super(
+      'INVALID_OPERATION_NAME',
+      operationName === null || operationName === undefined
+        ? `The document has ${operationCount} operations; send operationName to choose one`
+        : `The document has no operation named ${quoteClientText(operationName)}`,
+    );
+  }
+}
+
+/** The safelist is enforced and the document is not one registered for the door (gateway/clients/). */
+export class DocumentNotRegisteredError extends GatewayError {
+  constructor(how: 'id' | 'text', id: string) {
+    super(
+      'DOCUMENT_NOT_REGISTERED',
+      how === 'id'
+        ? `No document registered for this client has the id ${quoteClientText(id, 80)}`
+        : 'This document is not registered for this client; only registered documents run here',
+      { extensions: { documentId: id.slice(0, 80) } },
+    );
+  }
+}
+
+/**
+ * An APQ hash not known here. The message is Apollo's, since Apollo clients match on it as
+ * well as on the code, and the answer must not be cached (a retry with the text follows).
+ */
+export class PersistedQueryNotFoundError extends GatewayError {
+  constructor() {
+    super('PERSISTED_QUERY_NOT_FOUND', 'PersistedQueryNotFound', { headers: { 'cache-control': 'private, no-cache, must-revalidate' } });
+  }
+}
+
+export class PersistedQueryNotSupportedError extends GatewayError {
+  constructor() {
+    super('PERSISTED_QUERY_NOT_SUPPORTED', 'PersistedQueryNotSupported', { headers: { 'cache-control': 'private, no-cache, must-revalidate' } });
+  }
+}
+
+/** The version policy denies this version: `message` is the configured text the app shows its user. */
+export class ClientVersionUnsupportedError extends GatewayError {
+  constructor(client: string, version: string | undefined, message: string, sunset?: string) {
+    super('CLIENT_VERSION_UNSUPPORTED', message, {
+      extensions: { client, ...(version === undefined ? {} : { version: version.slice(0, 64) }) },
+      ...(sunset === undefined ? {} : { headers: { sunset } }),
+    });
   }
 }
 

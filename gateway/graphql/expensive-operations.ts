@@ -2,7 +2,7 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import type { Door } from '../context/request-context.ts';
 import { estimateCost } from './operation-limits/index.ts';
 import type { OperationLimitsConfig } from './operation-limits/config.ts';
-import { rateLimitedError, type RateLimiter } from '../rate-limit/index.ts';
+import { RATE_LIMIT_LIST_FIELDS, rateLimitedError, type RateLimiter } from '../rate-limit/index.ts';
 import { toGraphQLError } from '../errors/render.ts';
 import type { GraphQLContext } from './context.ts';
 
@@ -27,10 +27,17 @@ export function expensiveOperationsPlugin(
       if (ctx.door !== door || ctx.door === 'ops') return;
       const rateLimitedDoor = ctx.door;
       return {
-        async didResolveOperation({ document, operationName, request, schema }) {
+        async didResolveOperation({ document, operationName, request, schema, response }) {
           const cost = estimateCost(document, limits, { schema, operationName: operationName ?? undefined, variables: request.variables });
           if (cost <= costThreshold) return;
           const result = await limiter.check({ principal: ctx.principal, clientIp: ctx.clientIp, door: rateLimitedDoor, route: ctx.route, expensive: true });
+          // The response lists this policy after the request bucket's (set at the edge; the
+          // HTTP bridge joins the lists). Retry-After and the legacy single-policy fields
+          // become this bucket's only when it is the one that refused.
+          for (const [name, value] of Object.entries(result.headers)) {
+            if (result.allowed && !RATE_LIMIT_LIST_FIELDS.has(name)) continue;
+            response.http.headers.set(name, value);
+          }
           if (!result.allowed) throw toGraphQLError(rateLimitedError(result), 'request');
         },
       };

@@ -72,6 +72,8 @@ export function createSupergraphDoor(
     introspection: resolveIntrospection(config.operationLimits),
     parseOptions: apolloParseOptions(config.operationLimits),
     allowBatchedHttpRequests: config.operationLimits.batching.enabled,
+    // APQ and registered documents are the door's (gateway/clients/door-documents.ts, `clients.apq`): Apollo's own per-instance cache is off.
+    persistedQueries: false,
     stringifyResult: sharedSerialization(),
     plugins: [
       ApolloServerPluginLandingPageDisabled(),

@@ -125,6 +125,31 @@ export class RedisRateLimitStore implements RateLimitStore {
     return this.#decide(max, () => this.#client.bffgwWindow(this.#options.keyPrefix + key, max, windowMs, cost));
   }
 
+  /**
+   * Other shared state on this connection (APQ texts, gateway/clients/apq-store.ts), with
+   * the same deadline, no offline queue and background reconnection: undefined when Redis
+   * did not answer in time (the caller falls back), null when the key is absent. Trouble is
+   * logged (throttled) but not counted as a rate-limit decision error.
+   */
+  async getText(key: string): Promise<string | null | undefined> {
+    try {
+      return await this.#deadline(this.#client.get(key));
+    } catch (thrown) {
+      this.#log(thrown instanceof Error ? thrown : new Error(String(thrown)), 'shared store: Redis GET failed; using this instance\'s memory');
+      return undefined;
+    }
+  }
+
+  /** SET with a TTL (seconds) on this connection; false when Redis did not take it. */
+  async setText(key: string, value: string, ttlSeconds: number): Promise<boolean> {
+    try {
+      return (await this.#deadline(this.#client.set(key, value, 'EX', ttlSeconds))) === 'OK';
+    } catch (thrown) {
+      this.#log(thrown instanceof Error ? thrown : new Error(String(thrown)), 'shared store: Redis SET failed; kept in this instance\'s memory');
+      return false;
+    }
+  }
+
   async ping(): Promise<boolean> {
     try {
       return (await this.#deadline(this.#client.ping())) === 'PONG';

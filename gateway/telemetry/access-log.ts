@@ -31,7 +31,9 @@ export function writeAccessLog(ctx: RequestContext, line: AccessLogLine): void {
   ctx.log.info(
     {
       door: ctx.door,
-      client: ctx.clientName,
+      // The app as the GraphQL door decided it (token claims over headers), else the edge's name for it.
+      client: ctx.client?.name ?? ctx.clientName,
+      clientVersion: ctx.client?.version ?? ctx.clientVersion,
       // The address rate limits and abuse reports go by (the trusted-proxy rules decided it).
       clientIp: ctx.clientIp,
       userAgent: line.userAgent,

@@ -34,6 +34,9 @@ export interface GatewayMetricsOptions {
   /** Operation names allowed as the `route` label of GraphQL doors; unset: the first `maxOperationNames` seen. */
   operationNames?: readonly string[] | undefined;
   maxOperationNames: number;
+  /** The registry's client names and listed versions (gateway/clients/): the only values of the `client` / `client_version` labels; others are `other`. */
+  clientNames?: readonly string[];
+  clientVersions?: readonly string[];
   /** Read at scrape time, so the gauge is always the breakers' real state. */
   breakers?: () => Iterable<BreakerSnapshot>;
 }
@@ -44,6 +47,9 @@ export interface HttpRequestObservation {
   readonly method: string;
   readonly statusCode: number;
   readonly durationSeconds: number;
+  /** Bounded by `clients` / `clientVersions`. */
+  readonly client: string;
+  readonly clientVersion: string;
 }
 
 export interface UpstreamCallObservation {
@@ -65,8 +71,12 @@ export class GatewayMetrics {
   readonly operations: BoundedLabel;
   /** BFF clients are few and fixed by config; the bound only guards against a header-supplied name. */
   readonly bffClients = new BoundedLabel(undefined, 16);
+  /** The calling app (`apollographql-client-name` or the token's claim): registered names only. */
+  readonly clients: BoundedLabel;
+  readonly clientVersions: BoundedLabel;
 
-  readonly #requests: Counter<'door' | 'route' | 'method' | 'status_code' | 'status_class'>;
+  readonly #requests: Counter<'door' | 'route' | 'method' | 'status_code' | 'status_class' | 'client' | 'client_version'>;
+  readonly #documents: Counter<'door' | 'client' | 'outcome'>;
   readonly #requestDuration: Histogram<'door' | 'route' | 'method' | 'status_class'>;
   readonly #inFlight: Gauge<'door'>;
   readonly #upstreamRequests: Counter<'upstream' | 'kind' | 'outcome' | 'code'>;
@@ -81,12 +91,20 @@ export class GatewayMetrics {
   constructor(options: GatewayMetricsOptions) {
     const registers = [this.registry];
     this.operations = new BoundedLabel(options.operationNames, options.maxOperationNames);
+    this.clients = new BoundedLabel(options.clientNames ?? [], 0);
+    this.clientVersions = new BoundedLabel(options.clientVersions ?? [], 0);
     runtimeMetrics();
 
     this.#requests = new Counter({
       name: 'http_server_requests_total',
-      help: 'Requests answered, by door, route (REST route or GraphQL operation), method and status.',
-      labelNames: ['door', 'route', 'method', 'status_code', 'status_class'],
+      help: 'Requests answered, by door, route (REST route or GraphQL operation), method, status and calling app (registered client names and versions; none, other).',
+      labelNames: ['door', 'route', 'method', 'status_code', 'status_class', 'client', 'client_version'],
+      registers,
+    });
+    this.#documents = new Counter({
+      name: 'graphql_documents_total',
+      help: 'GraphQL documents by how the door found them: registered or unregistered (safelist log/enforce), refused (enforce), apq_hit, apq_miss, apq_registered, apq_store_error.',
+      labelNames: ['door', 'client', 'outcome'],
       registers,
     });
     this.#requestDuration = new Histogram({
@@ -173,8 +191,13 @@ export class GatewayMetrics {
     const method = METHODS.has(o.method) ? o.method : 'OTHER';
     const statusClass = `${Math.floor(o.statusCode / 100)}xx`;
     this.#inFlight.dec({ door: o.door });
-    this.#requests.inc({ door: o.door, route: o.route, method, status_code: String(o.statusCode), status_class: statusClass });
+    this.#requests.inc({ door: o.door, route: o.route, method, status_code: String(o.statusCode), status_class: statusClass, client: o.client, client_version: o.clientVersion });
     this.#requestDuration.observe({ door: o.door, route: o.route, method, status_class: statusClass }, o.durationSeconds);
+  }
+
+  /** `door` is `graphql` or a BFF's name (fixed by config), `client` a registered name, `outcome` one of a fixed set. */
+  document(door: string, client: string | undefined, outcome: string): void {
+    this.#documents.inc({ door, client: this.clients.value(client, 'none'), outcome });
   }
 
   upstreamCall(o: UpstreamCallObservation): void {

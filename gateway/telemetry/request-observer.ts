@@ -44,7 +44,17 @@ export function createRequestObserver(metrics: GatewayMetrics): RequestObserver 
           const operation = telemetry.operationName;
           const route = routeLabel(ctx, operation, telemetry.operationType, metrics);
           const method = req.method ?? 'GET';
-          metrics.requestFinished({ door: ctx.door, route, method, statusCode, durationSeconds: durationMs / 1000 });
+          const clientName = ctx.client?.name ?? ctx.clientName;
+          const clientVersion = ctx.client?.version ?? ctx.clientVersion;
+          metrics.requestFinished({
+            door: ctx.door,
+            route,
+            method,
+            statusCode,
+            durationSeconds: durationMs / 1000,
+            client: metrics.clients.value(clientName, 'none'),
+            clientVersion: metrics.clientVersions.value(clientVersion, 'none'),
+          });
           if (server) {
             endServerSpan(server.span, {
               method,

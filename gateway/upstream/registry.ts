@@ -1,7 +1,9 @@
 import type { LoadedConfig } from '../config/index.ts';
 import { policyFor } from '../config/index.ts';
+import { createRequestSigner, type RequestSigner } from '../identity-signing/signer.ts';
 import type { Logger } from '../telemetry/logger.ts';
 import { startHealthChecks } from './health-check.ts';
+import { HeaderRules } from './header-rules.ts';
 import { buildPipeline, type Pipeline } from './pipeline.ts';
 import { PoolRegistry } from './transport.ts';
 import type { BreakerState, UpstreamDefinition, UpstreamEvents, UpstreamKind, UpstreamTarget } from './types.ts';
@@ -15,17 +17,19 @@ export class UpstreamRegistry {
   readonly #pipelines = new Map<string, Pipeline>();
   readonly #stopHealthChecks = new Map<string, () => void>();
   readonly pools: PoolRegistry;
+  /** One signer for every pipeline, built (and the dev key refused in production) at start-up. */
+  readonly #signer: RequestSigner;
+  /** The `headers` rules, compiled once: each pipeline applies its upstream's, the edge hands them to each request's context. */
+  readonly headerRules: HeaderRules;
 
   constructor(
     private readonly config: LoadedConfig,
     private readonly events: UpstreamEvents,
     private readonly log: Logger,
   ) {
-    this.pools = new PoolRegistry((origin) => {
-      const owner = [...this.#pipelines.values()].find((p) => p.definition.targets.some((t) => t.origin === origin));
-      const policy = owner?.definition.policy ?? config.upstreamDefaults;
-      return { ...policy.pool, bodyTimeoutMs: policy.timeoutMs };
-    });
+    this.#signer = createRequestSigner(config.identitySigning);
+    this.headerRules = new HeaderRules(config.headers);
+    this.pools = new PoolRegistry();
   }
 
   /** The pipeline for `name`, built on first use; rebuilt only if its targets changed. */
@@ -34,7 +38,7 @@ export class UpstreamRegistry {
     if (existing && sameTargets(existing.definition.targets, targets)) return existing;
     this.#stopHealthChecks.get(name)?.();
     const definition: UpstreamDefinition = { name, kind, targets, policy: policyFor(this.config, name) };
-    const pipeline = buildPipeline(definition, this.pools, this.events);
+    const pipeline = buildPipeline(definition, this.pools, this.events, this.#signer, this.headerRules);
     this.#pipelines.set(name, pipeline);
     if (definition.policy.breaker.enabled && definition.policy.breaker.healthCheck.enabled) {
       this.#stopHealthChecks.set(name, startHealthChecks(pipeline, this.pools, this.log));

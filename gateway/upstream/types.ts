@@ -27,8 +27,24 @@ export interface UpstreamDefinition {
 export type HttpMethod = Dispatcher.HttpMethod;
 export type RequestBody = string | Buffer | Readable | null;
 
+/** An answer's whole body, as a body reader gets it. */
+export interface UpstreamAnswer {
+  readonly statusCode: number;
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+  readonly text: string;
+}
+
+/**
+ * Turns a whole answer into what the caller wants (parsed, checked), or throws a
+ * GatewayError saying why it cannot (UPSTREAM_BAD_RESPONSE). Set on a request, it runs
+ * inside the call, below the breaker and within the attempt's timeout and byte limit, so
+ * a body that is broken, stalls or is too large is the call's outcome: the one the
+ * breaker, retry, telemetry and metrics see.
+ */
+export type BodyReader<T> = (answer: UpstreamAnswer) => T;
+
 /** One call to one upstream, as every door hands it to the pipeline. */
-export interface UpstreamRequest {
+export interface UpstreamRequest<T = undefined> {
   readonly upstream: string;
   readonly method: HttpMethod;
   /** Path and query, relative to the target's basePath. */
@@ -43,23 +59,40 @@ export interface UpstreamRequest {
   readonly ctx: RequestContext;
   /** GraphQL operation name, when there is one (telemetry). */
   readonly operationName?: string;
+  /**
+   * The door set `Authorization` itself, for an upstream that verifies the caller again (the
+   * HTTP supergraph client's remote gateway): not stripped, whatever the upstream's
+   * `forwardCredentials`. Doors that copy client headers never set it.
+   */
+  readonly forwardsCredentials?: true;
   /** Set by the balancer; the transport sends here. */
   readonly target?: UpstreamTarget;
   /** Set by the timeout policy: the attempt's signal (client disconnect, deadline, timeout). */
   readonly signal?: AbortSignal;
   /** 1 for the first attempt; set by the retry policy. */
   readonly attempt?: number;
+  /**
+   * Read the whole body inside the call and make this of it (GraphQL fetches, BFF REST
+   * calls). Without one the body streams to the caller after the headers (the passthrough).
+   */
+  readonly readBody?: BodyReader<T>;
 }
 
-export interface UpstreamResponse {
+export interface UpstreamResponse<T = undefined> {
   readonly statusCode: number;
   readonly headers: Readonly<Record<string, string | string[] | undefined>>;
-  /** undici's body: a Readable with `.text()`, `.json()`, `.dump()`. Must be consumed or dumped. */
+  /**
+   * undici's body: a Readable with `.text()`, `.json()`, `.dump()`. Must be consumed or
+   * dumped, unless the request had a body reader (it is then read already).
+   */
   readonly body: Dispatcher.ResponseData['body'];
   readonly target: UpstreamTarget;
+  /** What the request's body reader made of the body; set exactly when it had one. */
+  readonly read?: { readonly value: T };
 }
 
-export type UpstreamCall = (req: UpstreamRequest) => Promise<UpstreamResponse>;
+/** Generic in what the request's body reader makes of the answer, so each door gets its own type back. */
+export type UpstreamCall = <T = undefined>(req: UpstreamRequest<T>) => Promise<UpstreamResponse<T>>;
 
 /** A policy wraps the next call. Returning `null` from a factory leaves the policy out. */
 export type Policy = (next: UpstreamCall) => UpstreamCall;

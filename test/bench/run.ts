@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +11,9 @@ import { startHandwrittenBff } from './handwritten-bff.ts';
 import { compareHandwritten } from './handwritten-compare.ts';
 import { printTable, type Row } from './table.ts';
 import { runWorkloadBench } from './workload-bench.ts';
+import { formatHmacCost, measureHmacCost } from './hmac-cost.ts';
+import { formatHeaderRuleCost, measureHeaderRuleCost } from './header-rules-cost.ts';
+import { signAsGateway } from '../helpers/gateway-signature.ts';
 
 /**
  * `npm run bench`: loopback load, bounded in time and count. Two sections:
@@ -59,7 +63,8 @@ async function main(): Promise<void> {
 }
 
 async function demoSection(): Promise<void> {
-  const services = await startChild('test/bench/services.ts', {}, /^SERVICES /);
+  // The REST direct row replays one gateway signature for its whole run: the window must cover it.
+  const services = await startChild('test/bench/services.ts', { IDENTITY_SIGNATURE_MAX_SKEW_SEC: String(Math.min(3600, Math.max(30, DURATION + 30))) }, /^SERVICES /);
   children.push(services);
   const list = JSON.parse(services.readyLine.slice('SERVICES '.length)) as Array<{ name: string; kind: string; url: string }>;
   const subgraphUrls = Object.fromEntries(list.filter((s) => s.kind === 'subgraph').map((s) => [s.name, s.url]));
@@ -175,8 +180,10 @@ async function demoSection(): Promise<void> {
 
   const restPath = '/notifications?userId=u1';
   const get = { method: 'GET' as const, body: undefined };
-  await warm(`${notifications.url}${restPath}`, get);
-  rows.push({ name: 'REST direct', ...(await load(`${notifications.url}${restPath}`, get)) });
+  // Direct, as the gateway would call it (the service answers nothing unsigned).
+  const direct = { ...get, headers: signAsGateway({ url: `${notifications.url}${restPath}`, base: notifications.url }) };
+  await warm(`${notifications.url}${restPath}`, direct);
+  rows.push({ name: 'REST direct', ...(await load(`${notifications.url}${restPath}`, direct)) });
   await warm(`${ourUrl}/api/v1/notifications${restPath}`, get);
   rows.push({ name: 'REST via /api/v1', ...(await load(`${ourUrl}/api/v1/notifications${restPath}`, get)), rss: rssMiB(ours.pid), peakRss: rssMiB(ours.pid, 'VmHWM') });
 
@@ -230,6 +237,10 @@ async function demoSection(): Promise<void> {
   process.stdout.write(`ratio tracing on/off req/s: ${ratio('ours /graphql tracing on', 'ours /graphql')}`);
   process.stdout.write(` (collector stub got ${otlp.spans} spans in ${otlp.batches} exports: ${(otlp.spans / Math.max(1, tracedRequests)).toFixed(1)} per request over ${tracedRequests} requests, warm-up included)\n`);
   process.stdout.write(`\n${handwrittenReport}\n`);
+  process.stdout.write(`\n${formatHmacCost(measureHmacCost())}`);
+  process.stdout.write(`\n${formatHeaderRuleCost(measureHeaderRuleCost())}`);
+  // The clients step (safelist, APQ) in its own process: it loads the registry and config as a gateway does.
+  process.stdout.write(`\n${execFileSync(process.execPath, ['--import', 'tsx', 'test/bench/clients-cost.ts'], { encoding: 'utf8', timeout: 120_000 })}`);
 }
 
 // Interrupted (Ctrl-C, a timeout's SIGTERM): the gateways and subgraphs it started go too.

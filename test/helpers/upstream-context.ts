@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { ClientGone, DeadlineExceeded, type Door, type RequestContext } from '../../gateway/context/request-context.ts';
+import type { IncomingHttpHeaders } from 'node:http';
+import { ClientGone, DeadlineExceeded, NO_HEADER_RULES, type Door, type HeaderVary, type RequestContext } from '../../gateway/context/request-context.ts';
 import { ANONYMOUS, type Principal } from '../../gateway/context/principal.ts';
 import { createLogger } from '../../gateway/telemetry/logger.ts';
 
@@ -12,6 +13,10 @@ export interface TestContextOptions {
   requestId?: string;
   traceparent?: string;
   tracestate?: string;
+  /** The client's request headers (what header rules propagate). Default none. */
+  requestHeaders?: IncomingHttpHeaders;
+  /** The compiled header rules the context carries (the engine's dedup key reads them). Default none. */
+  headerRules?: HeaderVary;
 }
 
 export interface TestContext {
@@ -37,6 +42,8 @@ export function createTestContext(options: TestContextOptions = {}): TestContext
     requestId: options.requestId ?? randomUUID(),
     door: options.door ?? 'rest',
     clientName: options.clientName,
+    clientVersion: undefined,
+    client: undefined,
     principal: options.principal ?? ANONYMOUS,
     route: undefined,
     deadline: startedAt + deadlineMs,
@@ -44,6 +51,8 @@ export function createTestContext(options: TestContextOptions = {}): TestContext
     clientIp: '127.0.0.1',
     traceparent: options.traceparent,
     tracestate: options.tracestate,
+    requestHeaders: options.requestHeaders ?? {},
+    headerRules: options.headerRules ?? NO_HEADER_RULES,
     log: createLogger('silent'),
     startedAt,
   };
