@@ -1,7 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Kind, Source, parse, print, visit, type DocumentNode, type FragmentDefinitionNode, type OperationDefinitionNode } from 'graphql';
+import { Kind, Source, parse, print, type DocumentNode, type FragmentDefinitionNode, type OperationDefinitionNode } from 'graphql';
+import { fragmentsNeeded } from '../../gateway/clients/documents.ts';
 
 /**
  * One supergraph operation a BFF sends, loaded from `bffs/<client>/operations/*.graphql`.
@@ -83,19 +84,7 @@ export function loadOperations<TDeclared extends Record<string, OperationDeclara
 }
 
 function fragmentsSpreadBy(root: OperationDefinitionNode, fragments: ReadonlyMap<string, FragmentDefinitionNode>): FragmentDefinitionNode[] {
-  const needed = new Map<string, FragmentDefinitionNode>();
-  const pending: Array<OperationDefinitionNode | FragmentDefinitionNode> = [root];
-  for (let node = pending.pop(); node; node = pending.pop()) {
-    visit(node, {
-      FragmentSpread(spread) {
-        const name = spread.name.value;
-        if (needed.has(name)) return;
-        const fragment = fragments.get(name);
-        if (!fragment) throw new Error(`operation ${root.name?.value ?? '(anonymous)'} spreads unknown fragment ${name}`);
-        needed.set(name, fragment);
-        pending.push(fragment);
-      },
-    });
-  }
-  return [...needed.values()];
+  return fragmentsNeeded(root, fragments, (name) => {
+    throw new Error(`operation ${root.name?.value ?? '(anonymous)'} spreads unknown fragment ${name}`);
+  });
 }

@@ -41,10 +41,14 @@ export function operationDocument(operation: OperationDefinitionNode, fragments:
   return { kind: Kind.DOCUMENT, definitions: [operation, ...sorted] };
 }
 
-/** Fragments spread by `root`, transitively; unknown names are left for validation to report. */
+/**
+ * Fragments spread by `root`, transitively. Unknown names are left for validation to
+ * report, unless `onUnknown` is given (the BFF kit refuses them at start-up).
+ */
 export function fragmentsNeeded(
   root: OperationDefinitionNode,
   fragments: ReadonlyMap<string, FragmentDefinitionNode>,
+  onUnknown?: (name: string) => void,
 ): FragmentDefinitionNode[] {
   const needed = new Map<string, FragmentDefinitionNode>();
   const pending: Array<OperationDefinitionNode | FragmentDefinitionNode> = [root];
@@ -53,6 +57,7 @@ export function fragmentsNeeded(
       FragmentSpread(spread) {
         const name = spread.name.value;
         const fragment = fragments.get(name);
+        if (!fragment) onUnknown?.(name);
         if (!fragment || needed.has(name)) return;
         needed.set(name, fragment);
         pending.push(fragment);
