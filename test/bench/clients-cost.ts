@@ -7,6 +7,8 @@
 import { loadConfig } from '../../gateway/config/index.ts';
 import { createClientRuntime, loadDoorRegistry } from '../../gateway/clients/runtime.ts';
 import { MemoryRateLimitStore } from '../../gateway/rate-limit/memory-store.ts';
+import { createRateLimitStore, type RateLimitStore } from '../../gateway/rate-limit/index.ts';
+import { RedisRateLimitStore } from '../../gateway/rate-limit/redis-store.ts';
 import { createLogger } from '../../gateway/telemetry/logger.ts';
 import { documentId } from '../../gateway/clients/documents.ts';
 import { createTestContext } from '../helpers/upstream-context.ts';
@@ -30,10 +32,10 @@ const log = createLogger('silent');
 const headers = { 'apollographql-client-name': 'web-graphql', 'apollographql-client-version': '1.0' };
 const { ctx } = createTestContext({ requestHeaders: headers, door: 'graphql' });
 
-async function runtime(mode: 'off' | 'enforce') {
+async function runtime(mode: 'off' | 'enforce', store: RateLimitStore = new MemoryRateLimitStore({ maxKeys: 10 })) {
   const config = loadConfig({ env: {}, overrides: { clients: { safelist: { mode } } } });
   const registry = await loadDoorRegistry(config.clients, log);
-  const rt = createClientRuntime({ config: config.clients, registry, limits: config.operationLimits, log, rateLimitStore: new MemoryRateLimitStore({ maxKeys: 10 }), onDocument: () => {} });
+  const rt = createClientRuntime({ config: config.clients, registry, limits: config.operationLimits, log, rateLimitStore: store, onDocument: () => {} });
   const op = registry.clients.find((c) => c.name === 'web-graphql')?.versions[0]?.operations[0];
   if (!op) throw new Error('web-graphql 1.0 registers nothing');
   return { step: rt.forDoor('graphql'), op };
@@ -52,3 +54,23 @@ await timeCase('safelist enforce, exact registered text (SHA-256)', () => enforc
 const reformatted = enforce.op.body.replace(/\s+/g, ' ');
 await timeCase('safelist enforce, reformatted text (parse + print)', () => enforce.step({ method: 'POST', body: { query: reformatted }, search: '' }, ctx));
 await timeCase('APQ hit in memory (safelist off)', () => off.step({ method: 'POST', body: { extensions: apqExt }, search: '' }, ctx));
+
+// APQ over Redis (REDIS_URL, default the local one): what an instance pays for a hash it
+// has not seen, one GET; each case uses a fresh instance so its memory is cold.
+const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const redisConfig = loadConfig({ env: {} }).rateLimit;
+const stores: RateLimitStore[] = [];
+const redisStore = (): RateLimitStore => {
+  const store = createRateLimitStore(redisConfig, { redisUrl });
+  stores.push(store);
+  return store;
+};
+const writer = await runtime('off', redisStore());
+await writer.step({ method: 'POST', body: { query: apqText, extensions: apqExt }, search: '' }, ctx);
+const readers = await Promise.all(Array.from({ length: 200 }, () => runtime('off', redisStore())));
+// Each instance asked once (no warm-up: a second ask would be a memory hit).
+const started = performance.now();
+for (const reader of readers) await reader.step({ method: 'POST', body: { extensions: apqExt }, search: '' }, ctx);
+const redisUs = ((performance.now() - started) * 1000) / readers.length;
+console.log(`${`APQ first hit from Redis on a cold instance`.padEnd(58)} ${redisUs.toFixed(2).padStart(7)} µs/request  (${readers.length} instances, one ask each)`);
+for (const store of stores) if (store instanceof RedisRateLimitStore) await store.close();
