@@ -49,7 +49,16 @@ export function toGraphQLErrorJson(
   return { message: err.message, extensions };
 }
 
+/**
+ * As a GraphQLError thrown inside Apollo Server (a plugin's refusal). A request-level one
+ * also carries the headers the error implies (`Retry-After`, `WWW-Authenticate`, …) in
+ * `extensions.http.headers`, which Apollo puts on the response and strips from the body,
+ * as the edge does for errors it answers itself (http/respond.ts).
+ */
 export function toGraphQLError(error: unknown, scope: 'request' | 'field' = 'field', path?: ReadonlyArray<string | number>): GraphQLError {
-  const { message, extensions } = toGraphQLErrorJson(error, scope);
+  const err = toGatewayError(error);
+  const { message, extensions } = toGraphQLErrorJson(err, scope);
+  const headers = Object.entries(err.headers);
+  if (scope === 'request' && headers.length > 0) extensions.http = { status: err.status, headers: new Map(headers) };
   return new GraphQLError(message, { path, extensions, originalError: error instanceof Error ? error : undefined });
 }

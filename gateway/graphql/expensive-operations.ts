@@ -31,14 +31,11 @@ export function expensiveOperationsPlugin(
           const cost = estimateCost(document, limits, { schema, operationName: operationName ?? undefined, variables: request.variables });
           if (cost <= costThreshold) return;
           const result = await limiter.check({ principal: ctx.principal, clientIp: ctx.clientIp, door: rateLimitedDoor, route: ctx.route, expensive: true });
-          // The response lists this policy after the request bucket's (set at the edge; the
-          // HTTP bridge joins the lists). Retry-After and the legacy single-policy fields
-          // become this bucket's only when it is the one that refused.
-          for (const [name, value] of Object.entries(result.headers)) {
-            if (result.allowed && !RATE_LIMIT_LIST_FIELDS.has(name)) continue;
-            response.http.headers.set(name, value);
-          }
+          // Refused: the error carries this bucket's headers (Retry-After and all). Admitted:
+          // the response lists this policy after the request bucket's (set at the edge; the
+          // HTTP bridge joins the lists).
           if (!result.allowed) throw toGraphQLError(rateLimitedError(result), 'request');
+          for (const [name, value] of Object.entries(result.headers)) if (RATE_LIMIT_LIST_FIELDS.has(name)) response.http.headers.set(name, value);
         },
       };
     },

@@ -223,9 +223,12 @@ describe('supergraph authorization directives on /graphql', () => {
       expect(forbidden.body.errors).toEqual([
         { message: 'Unauthorized field or type', extensions: { code: 'FORBIDDEN', reason: 'insufficient_scope', requiredScopes: [['users:read:phone']], coordinate: 'User.phone' } },
       ]);
+      // The challenge an HTTP client acts on (RFC 6750), as on every other refusal.
+      expect(forbidden.headers.get('www-authenticate')).toBe('Bearer realm="bff-gateway", error="insufficient_scope", scope="users:read:phone"');
       const anonymous = await postGraphQL(`${strict.url}/graphql`, '{ me { id } }');
       expect(anonymous.status).toBe(401);
       expect(anonymous.body.errors?.[0]?.extensions).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'missing_credentials' });
+      expect(anonymous.headers.get('www-authenticate')).toMatch(/^Bearer realm="bff-gateway"/);
       expect(stack.proxy.calls).toEqual([]);
 
       const allowed = await postGraphQL(`${strict.url}/graphql`, '{ me { id phone } }', {}, u1Phone);
