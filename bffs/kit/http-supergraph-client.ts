@@ -1,5 +1,6 @@
 import type { RequestContext } from '../../gateway/context/request-context.ts';
-import { parseGraphQLAnswer } from '../../gateway/graphql/graphql-answer.ts';
+import { graphQLAnswerReader } from '../../gateway/graphql/graphql-answer.ts';
+import { callReading } from '../../gateway/upstream/answer-body.ts';
 import type { UpstreamCall } from '../../gateway/upstream/types.ts';
 import { authorizationOf } from './caller-credentials.ts';
 import type { Operation } from './operations.ts';
@@ -17,11 +18,14 @@ export const SUPERGRAPH_UPSTREAM = 'supergraph';
  * Queries may be retried; mutations never are.
  */
 export function createHttpSupergraphClient(call: UpstreamCall): SupergraphClient {
+  // Read inside the call: a body that is not a GraphQL answer is the call's failure, which
+  // the breaker and retry see (a 4xx/5xx with a GraphQL body is still an answer).
+  const readAnswer = graphQLAnswerReader(SUPERGRAPH_UPSTREAM);
   async function execute<TData, TVariables>(op: Operation<TData, TVariables>, variables: TVariables, ctx: RequestContext): Promise<SupergraphResult<TData>> {
     const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json' };
     const authorization = authorizationOf(ctx);
     if (authorization) headers.authorization = authorization;
-    const res = await call({
+    const { value } = await callReading(call, {
       upstream: SUPERGRAPH_UPSTREAM,
       method: 'POST',
       path: '',
@@ -32,9 +36,9 @@ export function createHttpSupergraphClient(call: UpstreamCall): SupergraphClient
       operationName: op.name,
       // The remote gateway verifies the token itself: not a credential to hide from it.
       forwardsCredentials: true,
+      readBody: readAnswer,
     });
-    // GraphQL over HTTP: a 4xx/5xx with a GraphQL body (401, 429, 400) is still an answer.
-    const { data, errors } = parseGraphQLAnswer(SUPERGRAPH_UPSTREAM, res.statusCode, await res.body.text());
+    const { data, errors } = value;
     // The shape is the operation's declaration (checked by the e2e tests), not verified here.
     return { data: (data ?? null) as TData | null, errors: errors ?? [] };
   }

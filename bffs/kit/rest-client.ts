@@ -2,6 +2,7 @@ import type { RouteConfig } from '../../gateway/config/index.ts';
 import type { RequestContext } from '../../gateway/context/request-context.ts';
 import { UpstreamBadResponseError, UpstreamUnavailableError } from '../../gateway/errors/gateway-error.ts';
 import { targetFromUrl, type UpstreamRegistry } from '../../gateway/upstream/registry.ts';
+import { callReading } from '../../gateway/upstream/answer-body.ts';
 import type { BodyReader } from '../../gateway/upstream/types.ts';
 import { UpstreamStatusError } from './errors.ts';
 
@@ -37,7 +38,7 @@ export function createRestClient(upstreams: UpstreamRegistry, routes: readonly R
     async getJson(service, path, ctx, decode) {
       const route = byName.get(service);
       if (!route) throw new UpstreamUnavailableError(service, new Error(`no route named "${service}" in config.routes`));
-      const res = await route.pipeline.call({
+      const { statusCode, value: answer } = await callReading(route.pipeline.call, {
         upstream: service,
         method: 'GET',
         path: `${route.basePath}${path}`,
@@ -47,10 +48,8 @@ export function createRestClient(upstreams: UpstreamRegistry, routes: readonly R
         ctx,
         readBody: jsonReader(service, decode),
       });
-      if (!res.read) throw new Error(`${service}: the pipeline returned an answer it did not read`);
       // Only a 2xx body is decoded: any other answer is its status, whatever its body says.
-      const answer = res.read.value;
-      if (answer === undefined) throw new UpstreamStatusError(service, res.statusCode);
+      if (answer === undefined) throw new UpstreamStatusError(service, statusCode);
       return answer.decoded;
     },
   };

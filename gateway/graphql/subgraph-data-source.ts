@@ -3,6 +3,7 @@ import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import { OperationTypeNode, type DocumentNode } from 'graphql';
 import { toGraphQLErrorJson } from '../errors/render.ts';
 import { graphQLAnswerReader, type GraphQLAnswer } from './graphql-answer.ts';
+import { callReading } from '../upstream/answer-body.ts';
 import type { BodyReader, UpstreamCall } from '../upstream/types.ts';
 import type { GraphQLContext } from './context.ts';
 
@@ -39,7 +40,7 @@ export class PipelineDataSource extends RemoteGraphQLDataSource<GraphQLContext> 
     const body = JSON.stringify({ query: request.query, variables: request.variables, operationName: request.operationName });
 
     try {
-      const res = await this.call({
+      const { value } = await callReading(this.call, {
         upstream: this.upstream,
         method: 'POST',
         path: '',
@@ -50,9 +51,8 @@ export class PipelineDataSource extends RemoteGraphQLDataSource<GraphQLContext> 
         operationName: request.operationName,
         readBody: this.#readAnswer,
       });
-      if (!res.read) throw new Error(`${this.upstream}: the pipeline returned an answer it did not read`);
       // Our reading of the body has the same shape as the gateway's response type.
-      return res.read.value as GatewayGraphQLResponse;
+      return value as GatewayGraphQLResponse;
     } catch (error) {
       return { errors: [toGraphQLErrorJson(error)] } as GatewayGraphQLResponse;
     }

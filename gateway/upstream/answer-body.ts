@@ -1,7 +1,7 @@
 import { UpstreamBadResponseError, UpstreamResponseTooLargeError, isGatewayError } from '../errors/gateway-error.ts';
 import type { UpstreamPolicyConfig } from '../config/index.ts';
 import { bodyLimits, classifyTransportError } from './transport.ts';
-import type { Policy, UpstreamResponse } from './types.ts';
+import type { BodyReader, Policy, UpstreamCall, UpstreamRequest, UpstreamResponse } from './types.ts';
 
 /**
  * The answer's body as part of the call. Just above the transport, so inside the
@@ -53,4 +53,14 @@ function declaredLength(res: UpstreamResponse<unknown>): number {
   const header = res.headers['content-length'];
   const value = Number(Array.isArray(header) ? header[0] : header);
   return Number.isFinite(value) ? value : 0;
+}
+
+/**
+ * A call whose body is read inside the pipeline, returning what the request's reader made
+ * of it (with the answer's status): the one place that holds the pipeline to having read.
+ */
+export async function callReading<T>(call: UpstreamCall, req: UpstreamRequest<T> & { readonly readBody: BodyReader<T> }): Promise<{ readonly statusCode: number; readonly value: T }> {
+  const res = await call(req);
+  if (!res.read) throw new Error(`${req.upstream}: the pipeline returned an answer it did not read`);
+  return { statusCode: res.statusCode, value: res.read.value };
 }

@@ -1,6 +1,7 @@
 import type { GraphQLFormattedError } from 'graphql';
 import type { RequestContext } from '../../context/request-context.ts';
 import { toGraphQLErrorJson } from '../../errors/render.ts';
+import { callReading } from '../../upstream/answer-body.ts';
 import type { BodyReader, UpstreamCall } from '../../upstream/types.ts';
 import { parseGraphQLAnswer } from '../graphql-answer.ts';
 import { identityKey } from './identity-key.ts';
@@ -48,30 +49,30 @@ export class SubgraphFetcher {
     const name = request.operationName === undefined ? '' : `,"operationName":${JSON.stringify(request.operationName)}`;
     const body = `{"query":${JSON.stringify(request.operation)},"variables":${variablesJson(request.variables)}${name}}`;
     try {
-      if (!this.#inflight || request.mutation) return parseAnswer(this.name, await this.#fetchText(request, body));
+      if (!this.#inflight || request.mutation) return (await this.#fetch(request, body)).take();
       const shared = await this.#inflight.run(
         `${identityKey(request.ctx)}\n${body}`,
         async (): Promise<SharedCall> => {
           try {
-            return { ctx: request.ctx, raw: await this.#fetchText(request, body) };
+            return { ctx: request.ctx, raw: await this.#fetch(request, body) };
           } catch (error) {
             return { ctx: request.ctx, error };
           }
         },
         this.onShared,
       );
-      if ('raw' in shared) return parseAnswer(this.name, shared.raw);
+      if ('raw' in shared) return shared.raw.take();
       // The shared call ran under its first caller's request: if that one left or hit its
       // deadline while this one still waits, this one makes the call itself.
-      if (shared.ctx !== request.ctx && shared.ctx.signal.aborted && !request.ctx.signal.aborted) return parseAnswer(this.name, await this.#fetchText(request, body));
+      if (shared.ctx !== request.ctx && shared.ctx.signal.aborted && !request.ctx.signal.aborted) return (await this.#fetch(request, body)).take();
       throw shared.error;
     } catch (error) {
       return { errors: [toGraphQLErrorJson(error)] };
     }
   }
 
-  async #fetchText(request: SubgraphRequest, body: string): Promise<RawAnswer> {
-    const res = await this.call({
+  async #fetch(request: SubgraphRequest, body: string): Promise<RawAnswer> {
+    const { value } = await callReading(this.call, {
       upstream: this.name,
       method: 'POST',
       path: '',
@@ -82,8 +83,7 @@ export class SubgraphFetcher {
       operationName: request.operationName,
       readBody: this.#readAnswer,
     });
-    if (!res.read) throw new Error(`${this.name}: the pipeline returned an answer it did not read`);
-    return res.read.value;
+    return value;
   }
 
   /** Run by the pipeline inside the call: a body that is not a GraphQL answer fails the call there. */
@@ -102,22 +102,18 @@ class RawAnswer {
   #parsed: SubgraphAnswer | undefined;
 
   constructor(
-    upstream: string,
-    readonly status: number,
-    readonly text: string,
+    private readonly upstream: string,
+    private readonly status: number,
+    private readonly text: string,
   ) {
     this.#parsed = subgraphAnswer(upstream, status, text);
   }
 
-  take(upstream: string): SubgraphAnswer {
+  take(): SubgraphAnswer {
     const parsed = this.#parsed;
     this.#parsed = undefined;
-    return parsed ?? subgraphAnswer(upstream, this.status, this.text);
+    return parsed ?? subgraphAnswer(this.upstream, this.status, this.text);
   }
-}
-
-function parseAnswer(upstream: string, raw: RawAnswer): SubgraphAnswer {
-  return raw.take(upstream);
 }
 
 function subgraphAnswer(upstream: string, status: number, text: string): SubgraphAnswer {
