@@ -1,8 +1,7 @@
-import type { CallingClient, RequestContext } from '../context/request-context.ts';
+import { CLIENT_VERSION, type CallingClient, type RequestContext } from '../context/request-context.ts';
 import type { ClientsConfig } from './config.ts';
 
 const NAME = /^[a-z][a-z0-9-]{0,62}$/i;
-const VERSION = /^[0-9A-Za-z][0-9A-Za-z._+-]{0,63}$/;
 
 /**
  * The app calling a GraphQL door, decided once per request after authentication: a
@@ -14,7 +13,7 @@ const VERSION = /^[0-9A-Za-z][0-9A-Za-z._+-]{0,63}$/;
 export function resolveCallingClient(ctx: RequestContext, identity: ClientsConfig['identity'], doorClient: string | undefined): CallingClient {
   const claims = ctx.principal.kind === 'user' ? ctx.principal.claims : undefined;
   const claimName = claimString(claims, identity.nameClaim, NAME);
-  const claimVersion = claimString(claims, identity.versionClaim, VERSION);
+  const claimVersion = claimString(claims, identity.versionClaim, CLIENT_VERSION);
   const headerName = ctx.requestHeaders['apollographql-client-name'];
   const fromHeader = typeof headerName === 'string' && NAME.test(headerName) ? headerName.toLowerCase() : undefined;
   if (claimName !== undefined) return { name: claimName.toLowerCase(), version: claimVersion ?? ctx.clientVersion, source: 'token' };

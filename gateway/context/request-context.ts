@@ -142,7 +142,8 @@ export class ClientGone extends Error {
   override readonly name = 'ClientGone';
 }
 
-const CLIENT_VERSION = /^[0-9A-Za-z][0-9A-Za-z._+-]{0,63}$/;
+/** What a client version may look like (it goes into logs and metric labels). */
+export const CLIENT_VERSION = /^[0-9A-Za-z][0-9A-Za-z._+-]{0,63}$/;
 
 /** A header value kept only when it looks like a version: it reaches logs and metric labels. */
 function plausibleVersion(value: string | undefined): string | undefined {

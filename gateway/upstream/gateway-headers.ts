@@ -50,7 +50,7 @@ export const GATEWAY_OWNED_PREFIXES = ['x-user-', 'x-consumer', 'x-gateway-'] as
 /** Identity and signature headers (and their families): only the gateway sets them. */
 export function isGatewayOwned(name: string): boolean {
   const lower = name.toLowerCase();
-  return OWNED.has(lower) || lower.startsWith('x-user-') || lower.startsWith('x-consumer') || lower.startsWith('x-gateway-');
+  return OWNED.has(lower) || GATEWAY_OWNED_PREFIXES.some((prefix) => lower.startsWith(prefix));
 }
 
 export function isCredential(name: string): boolean {
